@@ -1,0 +1,111 @@
+"""The `pgrelease` command line: parse options, call one library function, render, exit.
+
+Exit codes: 0 passed; 1 a check or migration failed; 2 usage or configuration error;
+3 the environment failed (cannot connect, lock not acquired, server cannot start)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from . import commands
+from .cli_options import Progress, dsn_from, output_options, reporting, target_options, workdir_option
+from .db.dsn import Dsn
+from .migrations.apply import PushOptions
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="pgrelease")
+def main() -> None:
+    """Safe PostgreSQL / Supabase migration releases: replay, push, verify, report."""
+
+
+def _timeout(value: str) -> str:
+    """Accept 5s, 500ms, 2min, 0 (off) as PostgreSQL does."""
+    return value.strip()
+
+
+@main.command()
+@workdir_option
+@target_options
+@click.option("--lock-wait", type=float, default=60.0, show_default=True,
+              help="Seconds to wait for another run's migration lock before exiting 3.")
+@click.option("--lock-timeout", default="5s", show_default=True, help="lock_timeout per migration ('0' = off).")
+@click.option("--statement-timeout", default="0", show_default=True, help="statement_timeout per migration ('0' = off).")
+@click.option("--lock-retries", type=click.IntRange(0, 20), default=3, show_default=True,
+              help="Retries of a migration that hit lock_timeout (its transaction left nothing behind).")
+@click.option("--include-all", is_flag=True, help="Apply pending migrations older than the newest applied one.")
+@click.option("--allow-edited", is_flag=True, help="Accept applied migrations whose files changed since.")
+@click.option("--dry-run", is_flag=True, help="Print the plan; touch nothing (not even the history table).")
+@output_options
+@reporting("push")
+def push(workdir: Path, target, connect_options, lock_wait: float, lock_timeout: str, statement_timeout: str,  # noqa: ANN001
+         lock_retries: int, include_all: bool, allow_edited: bool, dry_run: bool, fmt: str, quiet: bool):
+    """Apply pending migrations to the target database."""
+    dsn = dsn_from(target)
+    options = PushOptions(lock_wait=lock_wait, lock_timeout=_timeout(lock_timeout),
+                          statement_timeout=_timeout(statement_timeout), lock_retries=lock_retries,
+                          include_all=include_all, allow_edited=allow_edited, dry_run=dry_run)
+    return commands.push(workdir, dsn, options, connect_options=connect_options,
+                         progress=Progress(enabled=not quiet and fmt == "text"))
+
+
+@main.command()
+@workdir_option
+@target_options
+@output_options
+@reporting("status")
+def status(workdir: Path, target, connect_options, fmt: str, quiet: bool):  # noqa: ANN001
+    """List local and recorded migrations side by side."""
+    return commands.status(workdir, dsn_from(target), connect_options=connect_options)
+
+
+@main.command()
+@click.argument("name")
+@workdir_option
+@output_options
+@reporting("new")
+def new(name: str, workdir: Path, fmt: str, quiet: bool):  # noqa: ANN201
+    """Create supabase/migrations/<UTC timestamp>_<NAME>.sql."""
+    return commands.new(workdir, name)
+
+
+@main.command()
+@click.argument("versions", nargs=-1)
+@click.option("--status", "status_value", type=click.Choice(["applied", "reverted"]), required=True,
+              help="applied: record the local file as applied; reverted: remove the history row.")
+@workdir_option
+@target_options
+@output_options
+@reporting("repair")
+def repair(versions: tuple[str, ...], status_value: str, workdir: Path, target, connect_options,  # noqa: ANN001
+           fmt: str, quiet: bool):
+    """Edit the migration history (runs no migration SQL), like `supabase migration repair`."""
+    return commands.repair(workdir, dsn_from(target), status_value, list(versions), connect_options=connect_options)
+
+
+@main.command()
+@workdir_option
+@click.option("--shadow-url", envvar="PGRELEASE_SHADOW_URL",
+              help="An existing EMPTY database to replay on instead of the embedded server.")
+@click.option("--pg-bin", envvar="PGRELEASE_PG_BIN", help="bin directory of a local PostgreSQL for the embedded server.")
+@click.option("--no-baseline", is_flag=True, help="Do not load the Supabase baseline (roles, auth, storage, ...).")
+@click.option("--no-checks", is_flag=True, help="Skip scripts/smoke.sql and supabase/verify/*.sql.")
+@click.option("--connect-timeout", type=float, default=10.0, show_default=True)
+@output_options
+@reporting("shadow")
+def shadow(workdir: Path, shadow_url: str | None, pg_bin: str | None, no_baseline: bool, no_checks: bool,
+           connect_timeout: float, fmt: str, quiet: bool):  # noqa: ANN201
+    """Replay every migration on a throwaway database, then run smoke and verify SQL."""
+    from .db.connect import ConnectOptions
+    from .pipeline.shadow import ShadowOptions, shadow as run_shadow
+
+    options = ShadowOptions(shadow_url=Dsn.parse(shadow_url) if shadow_url else None, baseline=not no_baseline,
+                            pg_bin=pg_bin, run_checks=not no_checks)
+    return run_shadow(workdir, options, connect_options=ConnectOptions(timeout=connect_timeout),
+                      progress=Progress(enabled=not quiet and fmt == "text"))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

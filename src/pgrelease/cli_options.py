@@ -1,0 +1,138 @@
+"""Options and plumbing shared by every click command: output format, target, error rendering.
+
+A command function returns a ``Report``; ``@reporting`` renders it in the chosen format and
+exits with its code. A ``PgReleaseError`` raised anywhere becomes a report with that error
+and its exit code. Nothing is printed with a password: targets are ``Dsn`` objects.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from .db.connect import ConnectOptions
+from .errors import EXIT_USAGE, PgReleaseError, UsageError
+from .report.model import Report
+from .report.render import render
+from .settings import TargetSpec, resolve_target
+
+FORMATS = ("text", "json")
+
+
+def output_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    fn = click.option("--quiet", "-q", is_flag=True, help="Print only the verdict.")(fn)
+    fn = click.option(
+        "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+        envvar="PGRELEASE_FORMAT", help="Output format.",
+    )(fn)
+    return fn
+
+
+def workdir_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--workdir", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True,
+        envvar="PGRELEASE_WORKDIR", help="Project directory holding supabase/migrations.",
+    )(fn)
+
+
+def target_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--db-url / --project-ref (+ PGRELEASE_DB_PASSWORD) and connection knobs -> kwarg ``target``."""
+    options = [
+        click.option("--db-url", envvar="PGRELEASE_DB_URL", help="Target database URL (env PGRELEASE_DB_URL)."),
+        click.option("--project-ref", envvar="PGRELEASE_PROJECT_REF",
+                     help="Supabase project ref; password from env PGRELEASE_DB_PASSWORD."),
+        click.option("--db-host", help="Override the host (e.g. a pooler)."),
+        click.option("--db-port", type=int, help="Override the port."),
+        click.option("--db-user", help="Override the user."),
+        click.option("--connect-timeout", type=float, default=10.0, show_default=True,
+                     envvar="PGRELEASE_CONNECT_TIMEOUT", help="Seconds per connection attempt."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        spec = TargetSpec(
+            db_url=kwargs.pop("db_url"),
+            project_ref=kwargs.pop("project_ref"),
+            db_host=kwargs.pop("db_host"),
+            db_port=kwargs.pop("db_port"),
+            db_user=kwargs.pop("db_user"),
+        )
+        kwargs["target"] = spec
+        kwargs["connect_options"] = ConnectOptions(timeout=kwargs.pop("connect_timeout"))
+        return fn(*args, **kwargs)
+
+    return wrapper
+
+
+def emit(report: Report, fmt: str, quiet: bool) -> None:
+    text = render(report, fmt, quiet=quiet)
+    click.echo(text)
+
+
+def reporting(command: str) -> Callable[[Callable[..., Report]], Callable[..., None]]:
+    """Render the returned Report (or a raised PgReleaseError) and exit with its code."""
+
+    def decorate(fn: Callable[..., Report]) -> Callable[..., None]:
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> None:
+            fmt = kwargs.get("fmt", "text")
+            quiet = kwargs.get("quiet", False)
+            try:
+                report = fn(*args, **kwargs)
+            except PgReleaseError as err:
+                report = Report(command=command, errors=[err])
+            except KeyboardInterrupt:
+                click.echo(f"{command}: interrupted", err=True)
+                sys.exit(130)
+            emit(report, fmt, quiet)
+            sys.exit(report.exit_code)
+
+        return wrapper
+
+    return decorate
+
+
+def dsn_from(spec: TargetSpec, *, required: bool = True):  # noqa: ANN201 - Dsn | None
+    return resolve_target(spec, required=required)
+
+
+class Progress:
+    """Live progress on a terminal (one rewritten line), one line per item in CI logs.
+
+    Writes to stderr so stdout stays a clean report (JSON stays parseable)."""
+
+    def __init__(self, enabled: bool = True) -> None:
+        self.enabled = enabled
+        self.tty = sys.stderr.isatty() and os.environ.get("CI") is None
+        self.started = time.monotonic()
+
+    def __call__(self, event: str, **info: Any) -> None:
+        if not self.enabled:
+            return
+        index, total, name = info.get("index"), info.get("total"), info.get("name", "")
+        elapsed = time.monotonic() - self.started
+        if event == "start" and self.tty:
+            click.echo(f"\r\033[K[{index}/{total}] {name} ... {elapsed:.1f}s", nl=False, err=True)
+        elif event == "done":
+            duration = info.get("duration_ms", 0.0)
+            status = info.get("status", "applied")
+            prefix = "\r\033[K" if self.tty else ""
+            click.echo(f"{prefix}[{index}/{total}] {status} {name} ({duration:.0f}ms)", err=True)
+
+
+def fail_usage(message: str, hint: str | None = None) -> None:
+    raise UsageError(message, hint=hint)
+
+
+__all__ = [
+    "EXIT_USAGE", "Progress", "dsn_from", "emit", "output_options", "reporting", "target_options",
+    "workdir_option", "fail_usage",
+]

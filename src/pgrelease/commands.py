@@ -1,0 +1,145 @@
+"""Public command functions: each takes plain values and returns a Report. The click CLI
+is a thin layer over these; Python callers can use them directly."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .db.connect import ConnectOptions, connect
+from .db.dsn import Dsn
+from .errors import UsageError
+from .migrations import history
+from .migrations.apply import ProgressFn, PushOptions, load_plan, push as apply_push, statements_of
+from .migrations.files import MIGRATIONS_DIR, discover
+from .report.model import MigrationEntry, Report
+from .report.render import DATA_RENDERERS
+
+
+def push(workdir: Path, dsn: Dsn, options: PushOptions = PushOptions(), *,
+         connect_options: ConnectOptions | None = None, progress: ProgressFn | None = None) -> Report:
+    report = Report(command="push", target=dsn.masked())
+    migrations = discover(workdir)
+    report.warnings.extend(f"skipped {p}: {why}" for p, why in migrations.skipped)
+    result = apply_push(dsn, migrations, options, connect_options=connect_options, progress=progress)
+    report.migrations.extend(result.entries)
+    report.warnings.extend(result.warnings)
+    report.notes.extend(result.notes)
+    if result.failure is not None:
+        report.errors.append(result.failure)
+    if options.dry_run:
+        report.data["dry_run"] = True
+    elif not result.entries:
+        report.notes.append("nothing to apply: the database is up to date")
+    return report
+
+
+def status(workdir: Path, dsn: Dsn, *, connect_options: ConnectOptions | None = None) -> Report:
+    """Local and recorded versions side by side, like `supabase migration list`."""
+    report = Report(command="status", target=dsn.masked())
+    migrations = discover(workdir)
+    report.warnings.extend(f"skipped {p}: {why}" for p, why in migrations.skipped)
+    with connect(dsn, connect_options) as conn:
+        exists = history.history_exists(conn)
+        plan = load_plan(conn, migrations)
+    edited = {m.version for m, _ in plan.edited}
+    out_of_order = {m.version for m in plan.out_of_order}
+    rows = []
+    for migration in migrations.files:
+        state = "pending"
+        if migration.version in {m.version for m, _ in plan.applied}:
+            state = "edited" if migration.version in edited else "applied"
+        elif migration.version in out_of_order:
+            state = "out-of-order"
+        rows.append({"local": migration.version, "remote": migration.version if state in ("applied", "edited") else None,
+                     "name": migration.name, "state": state})
+        report.migrations.append(MigrationEntry(migration.version, migration.name, state, file=migration.display_path))
+    for applied in plan.missing_local:
+        rows.append({"local": None, "remote": applied.version, "name": applied.name, "state": "missing-local"})
+        report.migrations.append(MigrationEntry(applied.version, applied.name or "", "missing-local"))
+    rows.sort(key=lambda r: (int(r["local"] or r["remote"]), r["local"] or r["remote"]))
+    report.data["history_table"] = exists
+    report.data["rows"] = rows
+    report.migrations.sort(key=lambda e: (int(e.version), e.version))
+    if not exists:
+        report.notes.append("no history table yet: nothing has been applied by pgrelease or the Supabase CLI")
+    if edited:
+        report.warnings.append(f"applied migration(s) edited since: {', '.join(sorted(edited))}")
+    return report
+
+
+def _render_status(report: Report) -> list[str]:
+    rows = report.data.get("rows", [])
+    lines = [f"  {'LOCAL':<16} {'REMOTE':<16} {'STATE':<14} NAME"]
+    for row in rows:
+        lines.append(f"  {row['local'] or '':<16} {row['remote'] or '':<16} {row['state']:<14} {row['name'] or ''}")
+    pending = sum(1 for r in rows if r["state"] in ("pending", "out-of-order"))
+    lines.append(f"  {len(rows)} migrations, {pending} pending")
+    return lines
+
+
+DATA_RENDERERS["status"] = _render_status
+
+_NAME = re.compile(r"[^a-z0-9_]+")
+
+
+def new(workdir: Path, name: str, *, now: datetime | None = None) -> Report:
+    """Create ``supabase/migrations/<UTC timestamp>_<name>.sql``."""
+    slug = _NAME.sub("_", name.strip().lower()).strip("_")
+    if not slug:
+        raise UsageError(f"'{name}' is not a usable migration name", hint="use words like add_profiles_table")
+    directory = Path(workdir) / MIGRATIONS_DIR
+    directory.mkdir(parents=True, exist_ok=True)
+    stamp = (now or datetime.now(timezone.utc)).strftime("%Y%m%d%H%M%S")
+    versions = [p.name.split("_", 1)[0] for p in directory.glob("*.sql")]
+    newest = max((int(v) for v in versions if v.isdigit()), default=0)
+    if newest >= int(stamp):  # keep versions increasing even within one second
+        stamp = str(newest + 1)
+    path = directory / f"{stamp}_{slug}.sql"
+    path.write_text(f"-- {slug.replace('_', ' ')}\n")
+    report = Report(command="new")
+    report.data["path"] = str(path)
+    report.notes.append(f"created {path}")
+    return report
+
+
+def repair(workdir: Path, dsn: Dsn, status_value: str, versions: list[str], *,
+           connect_options: ConnectOptions | None = None, lock_wait: float = 60.0) -> Report:
+    """Mark versions applied (record them, from the local file) or reverted (forget them),
+    like `supabase migration repair`. Nothing is executed; only the history changes."""
+    if status_value not in ("applied", "reverted"):
+        raise UsageError(f"--status must be applied or reverted, not '{status_value}'", hint="--status applied|reverted")
+    if not versions:
+        raise UsageError("no versions given", hint="pgrelease repair --status applied 20240101000000")
+    bad = [v for v in versions if not v.isdigit()]
+    if bad:
+        raise UsageError(f"'{bad[0]}' is not a migration version", hint="a version is the leading digits of the file name")
+    report = Report(command="repair", target=dsn.masked())
+    migrations = discover(workdir)
+    local = migrations.by_version()
+    if status_value == "applied":
+        missing = [v for v in versions if v not in local]
+        if missing:
+            raise UsageError(f"no local migration file for version {missing[0]}",
+                             hint="repair --status applied records a local file; check the version")
+    with connect(dsn, connect_options) as conn:
+        with history.AdvisoryLock(conn, dsn, lock_wait):
+            history.ensure_history_table(conn)
+            recorded = {a.version for a in history.read_history(conn)}
+            with conn.transaction():
+                for version in versions:
+                    if status_value == "applied":
+                        migration = local[version]
+                        if version in recorded:
+                            history.forget(conn, version)
+                        history.record(conn, version, migration.name, statements_of(migration))
+                        report.migrations.append(MigrationEntry(version, migration.name, "recorded"))
+                    else:
+                        if version not in recorded:
+                            report.warnings.append(f"version {version} was not recorded; nothing to revert")
+                            continue
+                        history.forget(conn, version)
+                        name = local[version].name if version in local else ""
+                        report.migrations.append(MigrationEntry(version, name, "reverted"))
+    return report

@@ -1,0 +1,285 @@
+"""Apply pending migrations: advisory lock, one transaction per file with its history row,
+lock_timeout/statement_timeout per transaction, bounded retries on lock timeouts, and
+statement-by-statement execution for files that cannot run in a transaction."""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import psycopg
+from psycopg import errors as pgerrors
+
+from ..db.connect import ConnectOptions, connect
+from ..db.dsn import Dsn
+from ..errors import EnvironmentFailure, MigrationFailed, PgReleaseError
+from ..report.model import MigrationEntry
+from . import history
+from .files import MigrationFile, MigrationSet
+from .parse import ParsedMigration, parse_migration
+from .plan import Plan, enforce, make_plan
+from .split import Statement
+
+ProgressFn = Callable[..., None]
+
+
+@dataclass(frozen=True)
+class PushOptions:
+    lock_wait: float = 60.0  # seconds to wait for the advisory lock
+    lock_timeout: str = "5s"  # per transaction; '0' disables
+    statement_timeout: str = "0"  # per transaction; '0' = off
+    lock_retries: int = 3  # retries of a migration that failed on lock_timeout (55P03)
+    retry_backoff: float = 1.0  # seconds, doubled per retry
+    include_all: bool = False
+    allow_edited: bool = False
+    dry_run: bool = False
+
+
+@dataclass
+class PushResult:
+    plan: Plan
+    entries: list[MigrationEntry] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    created_history: bool = False
+    failure: PgReleaseError | None = None  # the error that stopped the push, if any
+
+
+def statements_of(migration: MigrationFile) -> list[str]:
+    """Statements of an already-applied file, for edit detection (never raises on content)."""
+    try:
+        return parse_migration(migration).statement_texts
+    except Exception:  # an applied file that no longer parses is certainly edited
+        return [migration.text]
+
+
+def load_plan(conn: psycopg.Connection, migrations: MigrationSet) -> Plan:
+    return make_plan(migrations, history.read_history(conn), statements_of)
+
+
+def push(
+    dsn: Dsn,
+    migrations: MigrationSet,
+    options: PushOptions = PushOptions(),
+    *,
+    connect_options: ConnectOptions | None = None,
+    progress: ProgressFn | None = None,
+    conn: psycopg.Connection | None = None,
+) -> PushResult:
+    """Apply what is pending. The first failing migration stops the push: it is rolled back,
+    everything before it stays committed, and ``result.failure`` says why (MigrationFailed,
+    exit 1; or EnvironmentFailure when the connection was lost, exit 3). Problems found
+    before anything runs (edited or out-of-order files, unrunnable SQL, the lock) raise."""
+    progress = progress or (lambda *a, **k: None)
+    own = conn is None
+    conn = conn or connect(dsn, connect_options)
+    try:
+        if options.dry_run:
+            return _dry_run(conn, migrations, options)
+        with history.AdvisoryLock(conn, dsn, options.lock_wait):
+            result = PushResult(plan=Plan())
+            if not history.history_exists(conn):
+                history.ensure_history_table(conn)
+                result.created_history = True
+            plan = load_plan(conn, migrations)
+            result.plan = plan
+            result.warnings.extend(enforce(plan, include_all=options.include_all, allow_edited=options.allow_edited))
+            parsed = [parse_migration(m) for m in plan.pending]  # refuse broken files before running any
+            total = len(parsed)
+            for index, item in enumerate(parsed, start=1):
+                progress("start", index=index, total=total, name=item.file.filename)
+                started = time.perf_counter()
+                try:
+                    entry = _apply_one(conn, item, options, result)
+                except (MigrationFailed, EnvironmentFailure) as err:
+                    result.failure = err
+                    m = item.file
+                    result.entries.append(MigrationEntry(m.version, m.name, "failed", file=m.display_path,
+                                                         duration_ms=(time.perf_counter() - started) * 1000,
+                                                         no_transaction=item.no_transaction))
+                    progress("done", index=index, total=total, name=m.filename, status="failed",
+                             duration_ms=(time.perf_counter() - started) * 1000)
+                    for rest in parsed[index:]:
+                        result.entries.append(MigrationEntry(rest.file.version, rest.file.name, "not-run",
+                                                             file=rest.file.display_path))
+                    break
+                result.entries.append(entry)
+                progress("done", index=index, total=total, name=item.file.filename,
+                         duration_ms=entry.duration_ms, status=entry.status)
+            return result
+    finally:
+        if own:
+            conn.close()
+
+
+def _dry_run(conn: psycopg.Connection, migrations: MigrationSet, options: PushOptions) -> PushResult:
+    plan = load_plan(conn, migrations)
+    result = PushResult(plan=plan)
+    result.warnings.extend(enforce(plan, include_all=options.include_all, allow_edited=options.allow_edited))
+    for migration in plan.pending:
+        item = parse_migration(migration)
+        result.entries.append(
+            MigrationEntry(migration.version, migration.name, "would-apply", file=migration.display_path,
+                           no_transaction=item.no_transaction,
+                           note=f"{len(item.statements)} statements")
+        )
+    if not history.history_exists(conn):
+        result.notes.append("the history table does not exist yet; a real push creates it")
+    return result
+
+
+def _apply_one(conn: psycopg.Connection, item: ParsedMigration, options: PushOptions, result: PushResult) -> MigrationEntry:
+    migration = item.file
+    started = time.perf_counter()
+    retries = 0
+    conn.execute("RESET ALL")
+    if not item.transactional:
+        result.notes.append(f"{migration.filename} ran statement by statement, outside a transaction ({item.no_transaction})")
+        _run_outside_transaction(conn, item, options)
+    else:
+        while True:
+            try:
+                _run_in_transaction(conn, item, options)
+                break
+            except _LockTimeout as timeout:
+                if retries >= options.lock_retries:
+                    raise timeout.error from None
+                retries += 1
+                time.sleep(options.retry_backoff * (2 ** (retries - 1)) * (0.8 + 0.4 * random.random()))
+    duration = (time.perf_counter() - started) * 1000
+    note = f"retried {retries}x after lock timeouts" if retries else None
+    return MigrationEntry(migration.version, migration.name, "applied", duration_ms=duration,
+                          file=migration.display_path, no_transaction=item.no_transaction, note=note)
+
+
+class _LockTimeout(Exception):
+    def __init__(self, error: MigrationFailed) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+def _set_timeouts(conn: psycopg.Connection, options: PushOptions, *, local: bool) -> None:
+    conn.execute(
+        "select set_config('lock_timeout', %s, %s), set_config('statement_timeout', %s, %s)",
+        (options.lock_timeout, local, options.statement_timeout, local),
+    )
+
+
+def _execute(cur: psycopg.Cursor, stmt: Statement) -> None:
+    if stmt.copy_data is not None:
+        with cur.copy(stmt.sql) as copy:
+            data = stmt.copy_data
+            copy.write(data if data.endswith("\n") or not data else data + "\n")
+    else:
+        cur.execute(stmt.sql)
+
+
+def _run_in_transaction(conn: psycopg.Connection, item: ParsedMigration, options: PushOptions) -> None:
+    migration = item.file
+    try:
+        with conn.transaction():
+            _set_timeouts(conn, options, local=True)
+            with conn.cursor() as cur:
+                for stmt in item.statements:
+                    try:
+                        _execute(cur, stmt)
+                    except psycopg.Error as exc:
+                        raise _StatementError(exc, stmt) from None
+            history.record(conn, migration.version, migration.name, item.statement_texts)
+    except _StatementError as failed:
+        error = _failure(item, failed.stmt, failed.exc, rolled_back=True, ran=[])
+        if isinstance(failed.exc, pgerrors.LockNotAvailable):
+            raise _LockTimeout(error) from None
+        raise error from None
+    except pgerrors.UniqueViolation as exc:  # history row already there: someone else applied it
+        raise MigrationFailed(
+            f"version {migration.version} was recorded by another process while this push ran",
+            file=migration.display_path, sqlstate=exc.sqlstate,
+            hint="another tool (e.g. supabase db push) is migrating this database; run pgrelease push again",
+        ) from None
+    except psycopg.OperationalError as exc:
+        raise _connection_lost(item, exc) from None
+
+
+def _run_outside_transaction(conn: psycopg.Connection, item: ParsedMigration, options: PushOptions) -> None:
+    migration = item.file
+    ran: list[Statement] = []
+    _set_timeouts(conn, options, local=False)
+    try:
+        with conn.cursor() as cur:
+            for stmt in item.statements:
+                try:
+                    _execute(cur, stmt)
+                except psycopg.Error as exc:
+                    if isinstance(exc, psycopg.OperationalError) and conn.closed:
+                        raise _connection_lost(item, exc) from None
+                    raise _failure(item, stmt, exc, rolled_back=False, ran=ran) from None
+                ran.append(stmt)
+        history.record(conn, migration.version, migration.name, item.statement_texts)
+    finally:
+        if not conn.closed:
+            conn.execute("RESET ALL")
+
+
+class _StatementError(Exception):
+    def __init__(self, exc: psycopg.Error, stmt: Statement) -> None:
+        super().__init__(str(exc))
+        self.exc = exc
+        self.stmt = stmt
+
+
+def _error_line(stmt: Statement, exc: psycopg.Error) -> int:
+    position = getattr(exc.diag, "statement_position", None)
+    try:
+        offset = int(position) - 1 if position else None
+    except ValueError:
+        offset = None
+    if offset is None or offset < 0:
+        return stmt.line
+    return stmt.line + stmt.sql[:offset].count("\n")
+
+
+def _failure(item: ParsedMigration, stmt: Statement, exc: psycopg.Error, *, rolled_back: bool,
+             ran: list[Statement]) -> MigrationFailed:
+    migration = item.file
+    diag = exc.diag
+    primary = diag.message_primary or str(exc).strip().splitlines()[0]
+    line = _error_line(stmt, exc)
+    if rolled_back:
+        state = f"migration {migration.filename} was rolled back: nothing from it was applied or recorded"
+        next_step = (f"fix {migration.display_path} line {line} and run pgrelease push again;"
+                     " earlier migrations stay applied")
+    else:
+        done = ", ".join(f"line {s.line}" for s in ran) or "none"
+        state = (f"{migration.filename} runs outside a transaction: statements already run: {done};"
+                 " the history row was not written")
+        next_step = (f"fix {migration.display_path} line {line}, make the statements that already ran"
+                     " idempotent (IF NOT EXISTS) or undo them, then run pgrelease push again")
+    if isinstance(exc, pgerrors.LockNotAvailable):
+        next_step = "a long transaction holds a lock this migration needs; retry when it ends, or raise --lock-timeout"
+    elif isinstance(exc, pgerrors.QueryCanceled):
+        next_step = "the statement hit statement_timeout; raise --statement-timeout or split the migration"
+    hints = [h for h in (diag.message_hint, next_step) if h]
+    extra: dict[str, Any] = {"migration": migration.version, "rolled_back": rolled_back, "next_step": next_step,
+                             "statement": stmt.sql[:300]}
+    if not rolled_back:
+        extra["statements_run"] = [s.line for s in ran]
+    return MigrationFailed(
+        f"{primary} ({state})",
+        hint="; ".join(hints),
+        file=migration.display_path,
+        line=line,
+        sqlstate=exc.sqlstate,
+        detail=diag.message_detail,
+        extra=extra,
+    )
+
+
+def _connection_lost(item: ParsedMigration, exc: Exception) -> EnvironmentFailure:
+    return EnvironmentFailure(
+        f"connection lost while applying {item.file.filename}: {str(exc).strip().splitlines()[0] if str(exc).strip() else 'no detail'}",
+        file=item.file.display_path,
+        hint="the server rolls back an unfinished transaction; run pgrelease push again to finish",
+    )

@@ -1,0 +1,102 @@
+"""Discover migration files: ``<workdir>/supabase/migrations/<version>_<name>.sql``.
+
+The version is the leading digits, as the Supabase CLI reads it (``^([0-9]+)_(.*)\\.sql$``).
+Files that do not match are reported and skipped; two files with one version are an error.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from ..errors import SqlFileError, UsageError
+
+MIGRATIONS_DIR = Path("supabase") / "migrations"
+FILE_PATTERN = re.compile(r"^([0-9]+)_(.*)\.sql$")
+
+
+@dataclass(frozen=True)
+class MigrationFile:
+    version: str
+    name: str
+    path: Path
+    display_path: str  # relative to the workdir, as shown in messages and annotations
+
+    @property
+    def filename(self) -> str:
+        return self.path.name
+
+    @cached_property
+    def text(self) -> str:
+        return read_sql_text(self.path, self.display_path)
+
+    @property
+    def sort_key(self) -> tuple[int, str]:
+        return (int(self.version), self.version)
+
+
+@dataclass
+class MigrationSet:
+    directory: Path
+    files: list[MigrationFile] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+
+    def by_version(self) -> dict[str, MigrationFile]:
+        return {f.version: f for f in self.files}
+
+
+def read_sql_text(path: Path, display: str | None = None) -> str:
+    """Read a SQL file as UTF-8 (a byte-order mark is dropped); a clear error otherwise."""
+    display = display or str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise UsageError(f"{display} does not exist", file=display, hint="check the path") from None
+    except OSError as exc:
+        raise UsageError(f"cannot read {display}: {exc.strerror}", file=display, hint="check permissions") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise SqlFileError(
+            f"{display} is not valid UTF-8 (byte {exc.start})", file=display, line=line,
+            hint="save the file as UTF-8",
+        ) from None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def discover(workdir: Path) -> MigrationSet:
+    """List the project's migrations in version order."""
+    workdir = Path(workdir)
+    directory = workdir / MIGRATIONS_DIR
+    if not workdir.is_dir():
+        raise UsageError(f"project directory {workdir} does not exist", hint="pass --workdir pointing at your project")
+    if not directory.is_dir():
+        raise UsageError(
+            f"no migrations directory at {directory}",
+            hint="run from your project root or pass --workdir; migrations live in supabase/migrations/",
+        )
+    result = MigrationSet(directory=directory)
+    seen: dict[str, MigrationFile] = {}
+    for path in sorted(directory.iterdir()):
+        if path.name.startswith(".") or path.is_dir():
+            continue
+        display = str(MIGRATIONS_DIR / path.name)
+        match = FILE_PATTERN.match(path.name)
+        if not match:
+            result.skipped.append((display, "name is not <version>_<name>.sql"))
+            continue
+        version, name = match.group(1), match.group(2)
+        migration = MigrationFile(version=version, name=name, path=path, display_path=display)
+        if version in seen:
+            raise UsageError(
+                f"two migrations have version {version}: {seen[version].filename} and {path.name}",
+                file=display,
+                hint="give one of them a new version (pgrelease new NAME makes a fresh timestamp)",
+            )
+        seen[version] = migration
+        result.files.append(migration)
+    result.files.sort(key=lambda f: f.sort_key)
+    return result

