@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import psycopg
-from psycopg import errors as pgerrors
+from psycopg import errors as pgerrors, sql
 
 from ..db.connect import ConnectOptions, connect
 from ..db.dsn import Dsn
@@ -177,18 +177,32 @@ def _execute(cur: psycopg.Cursor, stmt: Statement) -> None:
 
 
 def _run_in_transaction(conn: psycopg.Connection, item: ParsedMigration, options: PushOptions) -> None:
+    """One transaction: timeouts, every statement, the history row. Files without COPY data
+    go to the server as one batch (one round trip); on an error the failing statement is
+    found from the server's error position, or by replaying the file statement by statement
+    in a transaction that is rolled back."""
     migration = item.file
+    batched = all(stmt.copy_data is None for stmt in item.statements)
     try:
         with conn.transaction():
-            _set_timeouts(conn, options, local=True)
-            with conn.cursor() as cur:
-                for stmt in item.statements:
-                    try:
-                        _execute(cur, stmt)
-                    except psycopg.Error as exc:
-                        raise _StatementError(exc, stmt) from None
-            history.record(conn, migration.version, migration.name, item.statement_texts)
+            if batched:
+                text, offsets = _batch(conn, item, options)
+                try:
+                    conn.execute(text)
+                except psycopg.Error as exc:
+                    raise _StatementError(exc, _statement_at(item, offsets, exc)) from None
+            else:
+                _set_timeouts(conn, options, local=True)
+                with conn.cursor() as cur:
+                    for stmt in item.statements:
+                        try:
+                            _execute(cur, stmt)
+                        except psycopg.Error as exc:
+                            raise _StatementError(exc, stmt) from None
+                history.record(conn, migration.version, migration.name, item.statement_texts)
     except _StatementError as failed:
+        if failed.stmt is None:
+            failed = _locate(conn, item, options, failed.exc)
         error = _failure(item, failed.stmt, failed.exc, rolled_back=True, ran=[])
         if isinstance(failed.exc, pgerrors.LockNotAvailable):
             raise _LockTimeout(error) from None
@@ -201,6 +215,59 @@ def _run_in_transaction(conn: psycopg.Connection, item: ParsedMigration, options
         ) from None
     except psycopg.OperationalError as exc:
         raise _connection_lost(item, exc) from None
+
+
+_SEPARATOR = "\n;\n"  # a newline first: a statement may end in a -- comment
+
+
+def _batch(conn: psycopg.Connection, item: ParsedMigration, options: PushOptions) -> tuple[str, list[int]]:
+    """The file as one query string (timeouts first, history row last) and each statement's offset."""
+    literal = lambda value: sql.Literal(value).as_string(conn)  # noqa: E731
+    head = (f"select set_config('lock_timeout', {literal(options.lock_timeout)}, true),"
+            f" set_config('statement_timeout', {literal(options.statement_timeout)}, true)")
+    parts, offsets, pos = [head], [], len(head) + len(_SEPARATOR)
+    for stmt in item.statements:
+        offsets.append(pos)
+        parts.append(stmt.sql)
+        pos += len(stmt.sql) + len(_SEPARATOR)
+    m = item.file
+    parts.append(history.record_sql(conn, m.version, m.name, item.statement_texts))
+    return _SEPARATOR.join(parts), offsets
+
+
+def _statement_at(item: ParsedMigration, offsets: list[int], exc: psycopg.Error) -> Statement | None:
+    """The statement holding the server's error position; None when the error has no position."""
+    try:
+        position = int(exc.diag.statement_position or 0) - 1
+    except ValueError:
+        position = -1
+    if position < 0 or not offsets or position < offsets[0]:
+        return None
+    index = max(i for i, start in enumerate(offsets) if start <= position)
+    if position > offsets[index] + len(item.statements[index].sql):
+        return None  # past the last statement: the history row
+    stmt = item.statements[index]
+    exc.__dict__["_pgrelease_offset"] = position - offsets[index]
+    return stmt
+
+
+def _locate(conn: psycopg.Connection, item: ParsedMigration, options: PushOptions,
+            original: psycopg.Error) -> _StatementError:
+    """Replay statement by statement in a transaction that is always rolled back."""
+    try:
+        with conn.transaction(force_rollback=True):
+            _set_timeouts(conn, options, local=True)
+            with conn.cursor() as cur:
+                for stmt in item.statements:
+                    try:
+                        _execute(cur, stmt)
+                    except psycopg.Error as exc:
+                        if exc.sqlstate == original.sqlstate:
+                            return _StatementError(exc, stmt)
+                        return _StatementError(original, stmt)
+    except psycopg.OperationalError:
+        raise
+    return _StatementError(original, item.statements[-1] if item.statements else Statement("", 1, 1, 1))
 
 
 def _run_outside_transaction(conn: psycopg.Connection, item: ParsedMigration, options: PushOptions) -> None:
@@ -224,21 +291,24 @@ def _run_outside_transaction(conn: psycopg.Connection, item: ParsedMigration, op
 
 
 class _StatementError(Exception):
-    def __init__(self, exc: psycopg.Error, stmt: Statement) -> None:
+    def __init__(self, exc: psycopg.Error, stmt: Statement | None) -> None:
         super().__init__(str(exc))
         self.exc = exc
         self.stmt = stmt
 
 
 def _error_line(stmt: Statement, exc: psycopg.Error) -> int:
-    position = getattr(exc.diag, "statement_position", None)
-    try:
-        offset = int(position) - 1 if position else None
-    except ValueError:
-        offset = None
+    offset = exc.__dict__.get("_pgrelease_offset")
+    if offset is None:
+        position = getattr(exc.diag, "statement_position", None)
+        try:
+            offset = int(position) - 1 if position else None
+        except ValueError:
+            offset = None
     if offset is None or offset < 0:
         return stmt.line
-    return stmt.line + stmt.sql[:offset].count("\n")
+    before = stmt.sql[:offset]
+    return stmt.line + before.count("\n") + before.count("\r") - before.count("\r\n")
 
 
 def _failure(item: ParsedMigration, stmt: Statement, exc: psycopg.Error, *, rolled_back: bool,

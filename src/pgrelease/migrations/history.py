@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass
 
 import psycopg
+import psycopg.sql
 
 from ..db.dsn import Dsn
 from ..db.sqlfiles import load_sql
@@ -45,6 +46,15 @@ def read_history(conn: psycopg.Connection) -> list[AppliedMigration]:
 
 def record(conn: psycopg.Connection, version: str, name: str, statements: list[str]) -> None:
     conn.execute(load_sql(_SQL, "insert_history"), {"version": version, "name": name, "statements": statements})
+
+
+def record_sql(conn: psycopg.Connection, version: str, name: str, statements: list[str]) -> str:
+    """The history INSERT as literal SQL, to travel in one batch with a migration's statements."""
+    query = psycopg.sql.SQL(load_sql(_SQL, "insert_history_literal")).format(
+        version=psycopg.sql.Literal(version), name=psycopg.sql.Literal(name),
+        statements=psycopg.sql.Literal(list(statements)),
+    )
+    return query.as_string(conn)
 
 
 def forget(conn: psycopg.Connection, version: str) -> int:

@@ -1,0 +1,1 @@
+insert into supabase_migrations.schema_migrations (version, name, statements) values ({version}, {name}, {statements})
