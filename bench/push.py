@@ -1,0 +1,113 @@
+"""Benchmark: apply N generated migrations with pgrelease push, supabase db push and psql -1 -f.
+
+Each tool gets a fresh database on one server started for the run (embedded PostgreSQL by
+default, PGRELEASE_PG_BIN for another installation), so the figures are comparable.
+
+    .venv/bin/python bench/push.py              # N = 300 and 1000
+    .venv/bin/python bench/push.py 100 500      # other sizes
+
+Prints wall time per tool and the ratios pgrelease/psql and pgrelease/supabase.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "src"))
+
+from pgrelease.db.connect import connect  # noqa: E402
+from pgrelease.db.embedded import EmbeddedServer, find_binaries  # noqa: E402
+
+
+def migration_sql(i: int) -> str:
+    return f"""-- generated migration {i}
+create table public.item_{i} (
+  id bigint generated always as identity primary key,
+  owner uuid not null,
+  title text not null,
+  body text,
+  created_at timestamptz not null default now()
+);
+create index item_{i}_owner_idx on public.item_{i} (owner);
+alter table public.item_{i} enable row level security;
+create policy "owner reads {i}" on public.item_{i} for select using (owner = current_setting('app.uid', true)::uuid);
+create or replace function public.item_{i}_touch() returns trigger language plpgsql as $$
+begin
+  new.created_at := coalesce(new.created_at, now());
+  return new;
+end;
+$$;
+create trigger item_{i}_touch before insert on public.item_{i} for each row execute function public.item_{i}_touch();
+comment on table public.item_{i} is 'generated; table {i}';
+"""
+
+
+def make_project(n: int) -> Path:
+    root = Path(tempfile.mkdtemp(prefix=f"pgrelease-bench-{n}-"))
+    mig = root / "supabase" / "migrations"
+    mig.mkdir(parents=True)
+    for i in range(n):
+        (mig / f"{20240101000000 + i}_item_{i}.sql").write_text(migration_sql(i))
+    (root / "all.sql").write_text("".join(migration_sql(i) for i in range(n)))
+    return root
+
+
+def fresh(server_dsn, name):
+    with connect(server_dsn) as conn:
+        conn.execute(f'drop database if exists "{name}" with (force)')
+        conn.execute(f'create database "{name}"')
+    return server_dsn.with_dbname(name)
+
+
+def timed(argv, env=None) -> float:
+    started = time.perf_counter()
+    proc = subprocess.run(argv, capture_output=True, text=True, env=env)
+    elapsed = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise SystemExit(f"{argv[0]} failed ({proc.returncode}): {(proc.stdout + proc.stderr)[-800:]}")
+    return elapsed
+
+
+def count_history(dsn) -> int:
+    with connect(dsn) as conn:
+        return conn.execute("select count(*) from supabase_migrations.schema_migrations").fetchone()[0]
+
+
+def main(sizes: list[int]) -> None:
+    supabase = REPO / "node_modules" / ".bin" / "supabase"
+    psql = shutil.which("psql") or str(find_binaries().bin_dir / "psql")
+    with EmbeddedServer() as server:
+        dsn = server.dsn
+        version = server.binaries.major if server.binaries else "?"
+        print(f"server: PostgreSQL {version}; psql: {psql}; supabase CLI: {'yes' if supabase.exists() else 'missing'}")
+        print(f"{'N':>6} {'pgrelease':>10} {'psql -1':>10} {'supabase':>10} {'pgr/psql':>9} {'pgr/supa':>9}")
+        for n in sizes:
+            project = make_project(n)
+            target = fresh(dsn, f"bench_pgr_{n}")
+            env = dict(os.environ, PGRELEASE_DB_URL=target.url(reveal=True))
+            t_pgr = timed([sys.executable, "-m", "pgrelease", "push", "--workdir", str(project), "-q"], env)
+            assert count_history(target) == n
+            target = fresh(dsn, f"bench_psql_{n}")
+            t_psql = timed([psql, "-X", "-q", "-1", "-v", "ON_ERROR_STOP=1", "-f", str(project / "all.sql"),
+                            target.url(reveal=True)])
+            t_supa = None
+            if supabase.exists():
+                target = fresh(dsn, f"bench_supa_{n}")
+                t_supa = timed([str(supabase), "db", "push", "--yes", f"--remote={target.url(reveal=True)}",
+                                "--workdir", str(project)])
+                assert count_history(target) == n
+            supa_txt = f"{t_supa:>9.2f}s" if t_supa else f"{'n/a':>10}"
+            ratio_supa = f"{t_pgr / t_supa:>9.2f}" if t_supa else f"{'n/a':>9}"
+            print(f"{n:>6} {t_pgr:>9.2f}s {t_psql:>9.2f}s {supa_txt} {t_pgr / t_psql:>9.2f} {ratio_supa}")
+            shutil.rmtree(project, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main([int(a) for a in sys.argv[1:]] or [300, 1000])
