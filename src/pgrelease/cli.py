@@ -107,5 +107,7 @@ def shadow(workdir: Path, shadow_url: str | None, pg_bin: str | None, no_baselin
                       progress=Progress(enabled=not quiet and fmt == "text"))
 
 
+from . import cli_ops  # noqa: E402,F401  (registers guard, flags, health)
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,0 +1,7 @@
+select b.ctid::text as row_id,
+       to_jsonb(b) ->> 'environment' as environment,
+       b.config_value
+from bot_config b
+where b.config_key = 'schema_version'
+order by 2 nulls first
+for update
