@@ -10,8 +10,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from psycopg import sql
+
 from ..checks.sqlscripts import run_scripts
-from ..db.baseline import apply_supabase_baseline, missing_extensions
+from ..db.baseline import apply_supabase_baseline, missing_extensions, referenced_extensions
 from ..db.connect import ConnectOptions, connect
 from ..db.dsn import Dsn
 from ..db.embedded import EmbeddedServer
@@ -43,16 +45,22 @@ class ShadowRun:
     parsed: list[ParsedMigration] = field(default_factory=list)
 
 
-def required_extensions(parsed: list[ParsedMigration]) -> list[str]:
-    names: list[str] = []
+def required_extensions(parsed: list[ParsedMigration]) -> tuple[list[str], list[str]]:
+    """(created, implied): extensions the migrations CREATE, and Supabase extensions they use
+    through their schema without creating them (enabled from the dashboard on hosted projects)."""
+    created: list[str] = []
+    referenced: list[str] = []
     for item in parsed:
+        for name in referenced_extensions(item.file.text):
+            if name not in referenced:
+                referenced.append(name)
         for stmt in item.statements:
             match = _CREATE_EXTENSION.match(stmt.sql)
             if match:
                 name = (match.group(1) or "").replace('""', '"') or match.group(2).lower()
-                if name not in names:
-                    names.append(name)
-    return names
+                if name not in created:
+                    created.append(name)
+    return created, [name for name in referenced if name not in created]
 
 
 def _ensure_empty(dsn: Dsn, connect_options: ConnectOptions | None) -> None:
@@ -86,13 +94,23 @@ def shadow_server(options: ShadowOptions, connect_options: ConnectOptions | None
 
 
 def prepare_shadow(dsn: Dsn, migrations: MigrationSet, options: ShadowOptions,
-                   connect_options: ConnectOptions | None = None) -> list[ParsedMigration]:
+                   connect_options: ConnectOptions | None = None,
+                   notes: list[str] | None = None) -> list[ParsedMigration]:
     """Parse every migration, load the baseline, and refuse early when an extension is missing."""
+    notes = notes if notes is not None else []
     parsed = [parse_migration(m) for m in migrations.files]
+    created, implied = required_extensions(parsed)
     with connect(dsn, connect_options) as conn:
         if options.baseline:
             apply_supabase_baseline(conn)
-        missing = missing_extensions(conn, required_extensions(parsed))
+        missing = missing_extensions(conn, created + implied)
+        if not missing and options.baseline:
+            for name in implied:  # what a hosted project has enabled from the dashboard
+                if conn.execute("select 1 from pg_extension where extname = %s", (name,)).fetchone():
+                    continue
+                conn.execute(sql.SQL("create extension {}").format(sql.Identifier(name)))
+                notes.append(f"enabled extension {name}: the migrations use it without creating it"
+                             " (on hosted projects it is enabled from the dashboard)")
     if missing:
         name, hint = missing[0]
         others = ", ".join(n for n, _ in missing[1:])
@@ -123,7 +141,7 @@ def replayed_shadow(
     with shadow_server(options, connect_options) as (dsn, label):
         report.target = label
         run = ShadowRun(dsn=dsn, label=label)
-        run.parsed = prepare_shadow(dsn, migrations, options, connect_options)
+        run.parsed = prepare_shadow(dsn, migrations, options, connect_options, report.notes)
         with connect(dsn, connect_options) as conn:
             run.server_version = conn.execute("show server_version").fetchone()[0]
             result = push(dsn, migrations, PushOptions(lock_wait=5, statement_timeout=options.statement_timeout),
