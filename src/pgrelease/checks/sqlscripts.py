@@ -70,7 +70,8 @@ def run_script(conn: psycopg.Connection, script: Script, *, statement_timeout: s
                         rows_seen += len(cur.fetchall())
     except psycopg.OperationalError as exc:
         return done(FAIL, f"connection lost: {str(exc).strip()}")
-    return done(OK, f"{len(statements)} statements", rows=rows_seen)
+    count = len(statements)
+    return done(OK, f"{count} statement{'s' if count != 1 else ''}", rows=rows_seen)
 
 
 def run_scripts(conn: psycopg.Connection, workdir: Path) -> list[CheckEntry]:

@@ -79,14 +79,13 @@ def push(
         if options.dry_run:
             return _dry_run(conn, migrations, options)
         with history.AdvisoryLock(conn, dsn, options.lock_wait):
-            result = PushResult(plan=Plan())
-            if not history.history_exists(conn):
+            plan = load_plan(conn, migrations)
+            result = PushResult(plan=plan)
+            result.warnings.extend(enforce(plan, include_all=options.include_all, allow_edited=options.allow_edited))
+            parsed = [parse_migration(m) for m in plan.pending]  # refuse broken files before changing anything
+            if parsed and not history.history_exists(conn):
                 history.ensure_history_table(conn)
                 result.created_history = True
-            plan = load_plan(conn, migrations)
-            result.plan = plan
-            result.warnings.extend(enforce(plan, include_all=options.include_all, allow_edited=options.allow_edited))
-            parsed = [parse_migration(m) for m in plan.pending]  # refuse broken files before running any
             total = len(parsed)
             for index, item in enumerate(parsed, start=1):
                 progress("start", index=index, total=total, name=item.file.filename)

@@ -35,6 +35,7 @@ class ShadowOptions:
     pg_bin: str | None = None
     run_checks: bool = True
     statement_timeout: str = "0"
+    only_versions: frozenset[str] | None = None  # replay just these (e.g. what a target has applied)
 
 
 @dataclass
@@ -136,6 +137,8 @@ def replayed_shadow(
     migrations = discover(workdir)
     for path, reason in migrations.skipped:
         report.warnings.append(f"skipped {path}: {reason}")
+    if options.only_versions is not None:
+        migrations.files = [m for m in migrations.files if m.version in options.only_versions]
     for m in migrations.files:  # refuse unrunnable files before starting anything
         parse_migration(m)
     with shadow_server(options, connect_options) as (dsn, label):

@@ -64,6 +64,7 @@ class Report:
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     data: dict[str, Any] = field(default_factory=dict)
+    details: list[str] = field(default_factory=list)  # extra text lines (text format only; JSON has data)
     failed: bool = False  # set by a step when a check fails without an exception
 
     @property

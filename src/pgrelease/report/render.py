@@ -55,13 +55,14 @@ def render_text(report: Report, *, quiet: bool = False) -> str:
         suffix = f"  ({'; '.join(extra)})" if extra else ""
         lines.append(f"  {entry.status:<12} {entry.version}  {entry.name}{suffix}")
     for check in report.checks:
-        where = f" [{check.file}:{check.line}]" if check.file and check.line else (f" [{check.file}]" if check.file else "")
+        where = f" [{check.file}:{check.line}]" if check.file and check.line else ""
         timing = f" ({_ms(check.duration_ms)})" if check.duration_ms is not None else ""
         msg = f": {check.message}" if check.message else ""
         lines.append(f"  [{_MARK.get(check.status, check.status)}] {check.name}{where}{msg}{timing}")
     renderer = DATA_RENDERERS.get(report.command)
     if renderer:
         lines.extend(renderer(report))
+    lines.extend(report.details)
     for note in report.notes:
         lines.append(f"note: {note}")
     for warning in report.warnings:

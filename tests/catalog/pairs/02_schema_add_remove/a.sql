@@ -1,0 +1,2 @@
+create schema legacy;
+create schema shared;

@@ -1,0 +1,2 @@
+create schema shared;
+create schema app;

@@ -1,0 +1,2 @@
+create extension citext;
+create table public.users (id int primary key, email public.citext);

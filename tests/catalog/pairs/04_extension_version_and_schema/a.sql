@@ -1,0 +1,3 @@
+create schema ext;
+create extension pg_trgm version '1.5';
+create extension hstore;

@@ -1,0 +1,1 @@
+create table public.posts (id int primary key, title text not null, body text);

@@ -1,0 +1,1 @@
+create table public.posts (id int primary key, headline text not null, body text);

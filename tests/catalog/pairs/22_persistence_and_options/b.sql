@@ -1,0 +1,2 @@
+create table public.cache (k text primary key, v text);
+create table public.big (id int primary key) with (fillfactor = 90);

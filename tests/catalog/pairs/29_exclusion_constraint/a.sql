@@ -1,0 +1,1 @@
+create table public.bookings (id int primary key, room int, during tstzrange);

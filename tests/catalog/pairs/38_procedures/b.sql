@@ -1,0 +1,3 @@
+create table public.audit (id serial primary key, msg text);
+create procedure public.log_msg(m text) language sql as $$ insert into public.audit (msg) values (upper(m)) $$;
+create procedure public.purge() language plpgsql as $$ begin delete from public.audit; end $$;

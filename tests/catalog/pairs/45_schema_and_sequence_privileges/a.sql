@@ -1,0 +1,2 @@
+create schema api;
+create sequence public.counter;

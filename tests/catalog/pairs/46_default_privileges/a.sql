@@ -1,0 +1,2 @@
+create schema api;
+alter default privileges in schema public grant select on tables to anon;

@@ -1,0 +1,1 @@
+create table public.accounts (id int primary key, email text, constraint accounts_email_key unique (email));

@@ -1,0 +1,3 @@
+create table public.t (id int primary key, v int);
+create function public.compute_total(x int) returns int language sql immutable as $$ select x * 2 $$;
+create view public.t_stats as select count(*) as n from public.t;

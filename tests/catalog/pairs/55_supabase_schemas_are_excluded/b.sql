@@ -1,0 +1,11 @@
+create schema auth;
+create function auth.uid() returns uuid language sql stable as $$ select null::uuid $$;
+create table auth.users (id uuid primary key, email text, phone text);
+create table auth.sessions (id uuid primary key);
+create schema storage;
+create table storage.buckets (id text primary key, public boolean);
+create table storage.objects (id uuid primary key);
+create schema extensions;
+create extension pg_trgm schema extensions;
+create extension citext schema extensions;
+create table public.docs (id int primary key);
