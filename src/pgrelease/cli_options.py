@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 import click
 
-from .db.connect import ConnectOptions
+from .db.options import ConnectOptions
 from .errors import EXIT_USAGE, PgReleaseError, UsageError
 from .report.model import Report
 from .report.render import render

@@ -208,7 +208,7 @@ def test_example_project_layout():
     files = migration_files(EXAMPLE)
     assert len(files) == 12
     no_tx = [p for p in files if p.read_text().splitlines()[0] == NO_TRANSACTION]
-    assert len(no_tx) == 1 and "concurrently" in no_tx[0].read_text().lower()
+    assert len(no_tx) >= 1 and all("concurrently" in p.read_text().lower() for p in no_tx)
     assert len(list((EXAMPLE / "supabase" / "verify").glob("*.sql"))) >= 2
     assert (EXAMPLE / "scripts" / "smoke.sql").is_file()
     text = "\n".join(p.read_text() for p in files)

@@ -4,23 +4,14 @@ name the host and port, the cause and a hint, never the password."""
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 
 import psycopg
 
 from ..errors import EnvironmentFailure
 from .dsn import Dsn
+from .options import APPLICATION_NAME, ConnectOptions
 
-APPLICATION_NAME = "pgrelease"
-
-
-@dataclass(frozen=True)
-class ConnectOptions:
-    timeout: float = 10.0
-    retries: int = 2
-    backoff: float = 0.5
-    application_name: str = APPLICATION_NAME
-
+__all__ = ["APPLICATION_NAME", "ConnectOptions", "connect", "describe_connect_error"]
 
 # (substring of libpq's message, cause, hint, transient?)
 _CAUSES: tuple[tuple[str, str, str, bool], ...] = (

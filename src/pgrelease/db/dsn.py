@@ -11,8 +11,6 @@ import re
 from dataclasses import dataclass, field, replace
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
-from psycopg.conninfo import conninfo_to_dict, make_conninfo
-
 from ..errors import UsageError
 
 MASK = "***"
@@ -37,6 +35,8 @@ class Dsn:
             raise UsageError("empty database URL", hint="pass --db-url postgresql://user@host:5432/db")
         if "://" in url:
             return cls._parse_url(url)
+        from psycopg.conninfo import conninfo_to_dict  # noqa: PLC0415 - keep start-up light
+
         try:
             parts = conninfo_to_dict(url)
         except Exception:  # psycopg echoes the string back: never include it
@@ -141,6 +141,8 @@ class Dsn:
 
     def conninfo(self) -> str:
         """libpq connection string including the password. Never print this."""
+        from psycopg.conninfo import make_conninfo  # noqa: PLC0415 - keep start-up light
+
         kwargs: dict[str, object] = dict(self.params)
         for key in ("host", "port", "dbname", "user"):
             value = getattr(self, key)

@@ -1,8 +1,9 @@
--- Fuzzy title search with a trigram index.
+-- pgrelease: no-transaction
+-- Fuzzy title search with a trigram index, built without blocking writes to posts.
 
 create extension if not exists pg_trgm with schema extensions;
 
-create index posts_title_trgm_idx
+create index concurrently if not exists posts_title_trgm_idx
   on public.posts using gin (title extensions.gin_trgm_ops);
 
 create or replace function public.search_posts(q text)

@@ -1,3 +1,4 @@
+-- pgrelease: no-transaction
 -- The bot's work queue. security_invoker: the caller's RLS applies, not the view owner's.
 
 create or replace view public.scheduled_posts
@@ -9,5 +10,5 @@ as
    where p.status = 'scheduled'
      and p.scheduled_for is not null;
 
-create index posts_scheduled_for_idx on public.posts (scheduled_for)
+create index concurrently if not exists posts_scheduled_for_idx on public.posts (scheduled_for)
   where status = 'scheduled';

@@ -1,0 +1,139 @@
+"""`pgrelease lint`: check migrations for unsafe operations before they reach a database.
+
+Formats: text (``file:line:col: error[rule] message`` + help), json (the Report, findings in
+``findings``), github (workflow-command annotations on the migration lines, a summary line,
+markdown appended to ``$GITHUB_STEP_SUMMARY`` and counts written to ``$GITHUB_OUTPUT``).
+Exit codes: 0 no error-level finding; 1 at least one; 2 usage or configuration error;
+3 the database of ``--db-url`` could not be reached.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from .cli import main
+from .cli_options import dsn_from, emit, target_options, workdir_option
+from .errors import PgReleaseError
+from .report.model import Report
+
+LINT_FORMATS = ("text", "json", "github")
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@workdir_option
+@target_options
+@click.option("--base", metavar="REF",
+              help="Lint migrations changed since REF (git diff REF... -- supabase/migrations), when no --db-url.")
+@click.option("--pg-version", type=int, help="Major version of the target PostgreSQL (overrides [lint] postgres_version).")
+@click.option("--disable", "disabled", multiple=True, metavar="RULE", help="Turn a rule off (repeatable).")
+@click.option("--enable", "enabled", multiple=True, metavar="RULE",
+              help="Turn a rule on, e.g. require-lock-timeout (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(LINT_FORMATS), default="text", show_default=True,
+              envvar="PGRELEASE_FORMAT", help="Output format.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only the verdict.")
+def lint(files: tuple[Path, ...], workdir: Path, target, connect_options, base: str | None,  # noqa: ANN001
+         pg_version: int | None, disabled: tuple[str, ...], enabled: tuple[str, ...], fmt: str, quiet: bool) -> None:
+    """Lint migrations: destructive changes, locks and rewrites, Supabase habits.
+
+    FILES default to: the migrations pending on --db-url if given; else those changed
+    since --base REF; else all of supabase/migrations. Configure rules in pgrelease.toml
+    [lint]; silence one statement with `-- pgrelease: ignore <rule-id> <reason>` on the
+    line before it."""
+    from .lint import lint_report
+    from .lint.config import load_lint_config
+
+    try:
+        config = load_lint_config(workdir).with_overrides(postgres_version=pg_version, disable=disabled,
+                                                         enable=enabled)
+        dsn = None if files else dsn_from(target, required=False)
+        report = lint_report(workdir, files=files, dsn=dsn, base=base, config=config,
+                             connect_options=connect_options)
+    except PgReleaseError as err:
+        report = Report(command="lint", errors=[err])
+    except KeyboardInterrupt:
+        click.echo("lint: interrupted", err=True)
+        sys.exit(130)
+    if fmt == "github":
+        emit_github(report, quiet)
+    else:
+        emit(report, fmt, quiet)
+    sys.exit(report.exit_code)
+
+
+# --- GitHub Actions -------------------------------------------------------------------------
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def annotation(level: str, message: str, *, file: str | None = None, line: int | None = None,
+               col: int | None = None, title: str | None = None) -> str:
+    """One workflow command: ``::error file=F,line=L,col=C,title=T::message``."""
+    props = []
+    for key, value in (("file", file), ("line", line), ("col", col), ("title", title)):
+        if value is not None:
+            props.append(f"{key}={_escape_property(str(value))}")
+    head = f"::{level} {','.join(props)}" if props else f"::{level}"
+    return f"{head}::{_escape_data(message)}"
+
+
+def github_lines(report: Report) -> list[str]:
+    lines = []
+    for f in report.data.get("findings", ()):
+        level = "error" if f["severity"] == "error" else "warning"
+        lines.append(annotation(level, f"{f['message']}\nhelp: {f['help']}", file=f["file"], line=f["line"],
+                                col=f["column"], title=f["rule"]))
+    for err in report.errors:
+        message = err.message + (f"\nhint: {err.hint}" if err.hint else "")
+        lines.append(annotation("error", message, file=err.file, line=err.line, title="pgrelease lint"))
+    return lines
+
+
+def _summary_line(report: Report) -> str:
+    summary = report.data.get("summary")
+    verdict = {"ok": "OK", "failed": "FAILED", "error": "ERROR"}[report.status]
+    if not summary:
+        return f"pgrelease lint: {verdict}"
+    return (f"pgrelease lint: {verdict}: {summary['errors']} error(s), {summary['warnings']} warning(s) in "
+            f"{summary['files']} file(s), {summary['statements']} statement(s)")
+
+
+def _markdown(report: Report) -> str:
+    out = [f"### {_summary_line(report)}", ""]
+    findings = report.data.get("findings", ())
+    if findings:
+        out += ["| | rule | where | message |", "|---|---|---|---|"]
+        for f in findings:
+            mark = ":x:" if f["severity"] == "error" else ":warning:"
+            message = f["message"].replace("|", "\\|")
+            out.append(f"| {mark} | `{f['rule']}` | `{f['file']}:{f['line']}` | {message} |")
+    for err in report.errors:
+        out.append(f"- :x: {err.message}")
+    return "\n".join(out) + "\n"
+
+
+def emit_github(report: Report, quiet: bool = False) -> None:
+    if not quiet:
+        for line in github_lines(report):
+            click.echo(line)
+    click.echo(_summary_line(report))
+    summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary_path:
+        with open(summary_path, "a", encoding="utf-8") as fh:
+            fh.write(_markdown(report))
+    output_path = os.environ.get("GITHUB_OUTPUT")
+    if output_path:
+        summary = report.data.get("summary", {})
+        with open(output_path, "a", encoding="utf-8") as fh:
+            fh.write(f"lint-errors={summary.get('errors', 0)}\nlint-warnings={summary.get('warnings', 0)}\n"
+                     f"lint-status={report.status}\n")

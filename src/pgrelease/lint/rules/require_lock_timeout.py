@@ -1,0 +1,91 @@
+"""require-lock-timeout: ACCESS EXCLUSIVE work without lock_timeout (off by default)."""
+
+from __future__ import annotations
+
+from ..ast import alter_cmds, bool_option, def_options, drop_relations, qualified
+
+ID = "require-lock-timeout"
+SEVERITY = "warning"
+DEFAULT_ENABLED = False
+NODES = ("AlterTableStmt", "DropStmt", "TruncateStmt", "RenameStmt", "LockStmt", "VacuumStmt", "ClusterStmt",
+         "ReindexStmt", "AlterObjectSchemaStmt")
+DOC = """\
+A statement that needs an ACCESS EXCLUSIVE lock waits behind any long-running query on the
+table, and while it waits every other query queues behind *it*: a one-millisecond
+`ALTER TABLE` can stall the application for as long as the slowest open transaction.
+`SET lock_timeout = '5s'` makes the migration fail fast instead (and be retried).
+
+Off by default: `pgrelease push` sets `lock_timeout` (`--lock-timeout`, default 5s) on
+every migration it runs and retries lock timeouts, so files it applies are covered
+(squawk#678). Enable it (`[lint] enable = ["require-lock-timeout"]`) when the same files
+are also applied by other tools (`supabase db push`, psql). It only looks at statements
+that take ACCESS EXCLUSIVE locks on tables that existed before the migration - never at a
+plain `CREATE TABLE` (squawk#673) - and reports the first one per file.
+
+Safe alternative: `SET lock_timeout = '5s';` (or `SET LOCAL`) at the top of the file."""
+HELP = "start the file with SET lock_timeout = '5s'; (pgrelease push sets one itself)"
+BAD = [
+    "alter table profiles add column nickname text;",
+    "truncate audit_log;\nalter table profiles drop column email;",
+    "set lock_timeout = 0;\nalter table profiles rename column a to b;",
+    "alter table profiles rename to users;",
+]
+GOOD = [
+    "set lock_timeout = '5s';\nalter table profiles add column nickname text;",
+    "select set_config('lock_timeout', '2s', true);\nalter table profiles add column nickname text;",
+    "create table t (a int);\nalter table t add column b int;",
+    "alter table profiles validate constraint profiles_email_nn;",
+    "create index concurrently i on profiles (email);",
+]
+
+# ALTER TABLE subcommands that take a weaker lock than ACCESS EXCLUSIVE.
+_WEAKER = frozenset({
+    "AT_ValidateConstraint", "AT_SetStatistics", "AT_ClusterOn", "AT_DropCluster", "AT_SetRelOptions",
+    "AT_ResetRelOptions", "AT_AttachPartition", "AT_DetachPartitionFinalize", "AT_EnableTrig", "AT_DisableTrig",
+    "AT_EnableTrigAll", "AT_DisableTrigAll", "AT_EnableTrigUser", "AT_DisableTrigUser", "AT_EnableAlwaysTrig",
+    "AT_EnableReplicaTrig", "AT_SetCompression",
+})
+_DROPS = frozenset({"OBJECT_TABLE", "OBJECT_INDEX", "OBJECT_MATVIEW", "OBJECT_VIEW", "OBJECT_FOREIGN_TABLE"})
+
+
+def _targets(stmt, ctx):
+    """Relations the statement takes an ACCESS EXCLUSIVE lock on; empty if none."""
+    kind = ctx.kind
+    if kind == "AlterTableStmt":
+        cmds = [subtype for _, subtype, _ in alter_cmds(stmt)]
+        return [stmt.get("relation")] if any(c not in _WEAKER for c in cmds) else []
+    if kind == "DropStmt":
+        if stmt.get("removeType") not in _DROPS or stmt.get("concurrent"):
+            return []
+        return drop_relations(stmt)
+    if kind == "TruncateStmt":
+        return [r["RangeVar"] for r in stmt.get("relations", ()) if "RangeVar" in r]
+    if kind in ("RenameStmt", "AlterObjectSchemaStmt", "ClusterStmt"):
+        return [stmt["relation"]] if stmt.get("relation") else []
+    if kind == "LockStmt":
+        if stmt.get("mode", 8) != 8:
+            return []
+        return [r["RangeVar"] for r in stmt.get("relations", ()) if "RangeVar" in r]
+    if kind == "VacuumStmt":
+        if not bool_option(def_options(stmt.get("options")).get("full")):
+            return []
+        return [r.get("VacuumRelation", {}).get("relation") for r in stmt.get("rels", ())] or [{"relname": "*"}]
+    if kind == "ReindexStmt":
+        if bool_option(def_options(stmt.get("params")).get("concurrently")):
+            return []
+        return [stmt.get("relation") or {"relname": stmt.get("name", "")}]
+    return []
+
+
+def check(stmt, ctx):
+    if ctx.lock_timeout:
+        return []
+    state = ctx.state(ID)
+    if state.get("reported"):
+        return []
+    old = [r for r in _targets(stmt, ctx) if r and not ctx.is_new(r)]
+    if not old:
+        return []
+    state["reported"] = True
+    return [ctx.hit(f"this statement takes an ACCESS EXCLUSIVE lock on {qualified(old[0])} and no lock_timeout is "
+                    "set: while it waits for the lock, every query on the table queues behind it")]
