@@ -27,9 +27,9 @@ python3 -m venv .venv
 npm install --no-audit --no-fund --silent   # the Supabase CLI for interoperability tests
 
 echo "== test suite on the embedded PostgreSQL =="
-.venv/bin/python -m pytest -q "$@"
+.venv/bin/python -m pytest -q -n 2 "$@"
 
 if [ -x /usr/lib/postgresql/15/bin/postgres ] && [ -z "${PGRELEASE_TEST_DSN:-}" ]; then
   echo "== test suite on PostgreSQL 15 (/usr/lib/postgresql/15/bin) =="
-  PGRELEASE_TEST_PG_BIN=/usr/lib/postgresql/15/bin .venv/bin/python -m pytest -q "$@"
+  PGRELEASE_TEST_PG_BIN=/usr/lib/postgresql/15/bin .venv/bin/python -m pytest -q -n 2 "$@"
 fi

@@ -133,8 +133,8 @@ def _apply_one(conn: psycopg.Connection, item: ParsedMigration, options: PushOpt
     migration = item.file
     started = time.perf_counter()
     retries = 0
-    conn.execute("RESET ALL")
     if not item.transactional:
+        conn.execute("RESET ALL")
         result.notes.append(f"{migration.filename} ran statement by statement, outside a transaction ({item.no_transaction})")
         _run_outside_transaction(conn, item, options)
     else:
@@ -191,6 +191,7 @@ def _run_in_transaction(conn: psycopg.Connection, item: ParsedMigration, options
                 except psycopg.Error as exc:
                     raise _StatementError(exc, _statement_at(item, offsets, exc)) from None
             else:
+                conn.execute("RESET ALL")
                 _set_timeouts(conn, options, local=True)
                 with conn.cursor() as cur:
                     for stmt in item.statements:
@@ -222,7 +223,8 @@ _SEPARATOR = "\n;\n"  # a newline first: a statement may end in a -- comment
 def _batch(conn: psycopg.Connection, item: ParsedMigration, options: PushOptions) -> tuple[str, list[int]]:
     """The file as one query string (timeouts first, history row last) and each statement's offset."""
     literal = lambda value: sql.Literal(value).as_string(conn)  # noqa: E731
-    head = (f"select set_config('lock_timeout', {literal(options.lock_timeout)}, true),"
+    head = ("reset all" + _SEPARATOR +
+            f"select set_config('lock_timeout', {literal(options.lock_timeout)}, true),"
             f" set_config('statement_timeout', {literal(options.statement_timeout)}, true)")
     parts, offsets, pos = [head], [], len(head) + len(_SEPARATOR)
     for stmt in item.statements:

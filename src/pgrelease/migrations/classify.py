@@ -211,7 +211,15 @@ def non_transactional(stmt: Statement) -> str | None:
     """
     head = first_keywords(stmt, 1)
     rule = _RULES.get(head[0]) if head else None
-    return None if rule is None else rule(_symbols(stmt))
+    if rule is None:
+        return None
+    if head[0] in _NEEDS_WORD and not _DECISIVE_WORD.search(stmt.sql):
+        return None  # fast path: ALTER/CREATE/DROP refuse a transaction only with one of these words
+    return rule(_symbols(stmt))
+
+
+_NEEDS_WORD = frozenset({"ALTER", "CREATE", "DROP"})
+_DECISIVE_WORD = re.compile(r"\b(?:concurrently|system|database|tablespace|subscription)\b", re.IGNORECASE)
 
 
 # --- file directive and change detection ----------------------------------------------
