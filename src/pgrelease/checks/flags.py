@@ -82,17 +82,8 @@ def parse_bool(value: str | bool) -> bool:
     raise UsageError(f"flag value {value!r} is not true or false", hint="flags are booleans: true or false")
 
 
-def _decode(value: Any) -> Any:
-    if isinstance(value, str):
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value
-    return value
-
-
 def _flags_of(environment: str, value: Any) -> dict[str, Any]:
-    value = _decode(value)
+    value = tables.decode_json(value)
     if not isinstance(value, dict):
         raise UsageError(
             f"bot_config feature_flags for {environment} is not a JSON object (it is {json.dumps(value)[:80]})",

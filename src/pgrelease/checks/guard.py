@@ -223,17 +223,6 @@ def _missing(app: str, what: str, action: str, environment: str | None) -> Guard
                        app_version=app, environment=environment)
 
 
-def _decode(value: Any) -> Any:
-    if isinstance(value, (bytes, bytearray)):
-        value = value.decode()
-    if isinstance(value, str):
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value
-    return value
-
-
 def select_row(rows: list[dict[str, Any]], environment: str | None, *, for_write: bool = False
                ) -> dict[str, Any] | None:
     """Pick the schema_version row for ``environment``: the environment's own row, else a
@@ -302,7 +291,7 @@ def check(dsn: Dsn | str | None, app_version: str | None = None, *, environment:
     if row is None:
         return _missing(str(app), f"bot_config has no schema_version row{where}",
                         "run migrations, or record the version with pgrelease guard set-version", environment)
-    value = _decode(row["config_value"])
+    value = tables.decode_json(row["config_value"])
     if not isinstance(value, dict) or not isinstance(value.get("version"), str) or not value["version"]:
         shown = json.dumps(value, default=str)[:200]
         return GuardResult(False, f"bot_config schema_version row{where} has no \"version\" string "
@@ -370,7 +359,7 @@ def set_version(dsn: Dsn | str, version: str, migration: str, *, environment: st
                 row = select_row(rows, environment, for_write=True)
                 previous = None
                 if row is not None:
-                    old = _decode(row["config_value"])
+                    old = tables.decode_json(row["config_value"])
                     previous = old.get("version") if isinstance(old, dict) else None
                     if isinstance(previous, str) and not allow_downgrade:
                         try:

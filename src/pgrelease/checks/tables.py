@@ -4,6 +4,7 @@ typed errors that never carry a password."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +39,19 @@ class Column:
     type: str
     not_null: bool
     has_default: bool
+
+
+def decode_json(value: Any) -> Any:
+    """A jsonb value as Python: drivers hand back dicts, but a text or bytes column holding
+    JSON is decoded too; text that is not JSON is returned as it is."""
+    if isinstance(value, (bytes, bytearray)):
+        value = value.decode()
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
 
 
 def sql(name: str) -> str:
