@@ -13,8 +13,12 @@ apt_install() {  # Debian packages, only when missing and we may install them
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "installing Debian packages: ${missing[*]}"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    apt-get update -qq || echo "warning: apt-get update failed" >&2
+    # one at a time: a package that will not install must not take the others down with it
+    for pkg in "${missing[@]}"; do
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$pkg" >/dev/null \
+        || echo "warning: could not install $pkg" >&2
+    done
   else
     echo "warning: missing ${missing[*]} (install them for the full suite)" >&2
   fi
