@@ -94,23 +94,23 @@ def push(
                     entry = _apply_one(conn, item, options, result)
                 except (MigrationFailed, EnvironmentFailure) as err:
                     result.failure = err
-                    m = item.file
-                    result.entries.append(MigrationEntry(m.version, m.name, "failed", file=m.display_path,
-                                                         duration_ms=(time.perf_counter() - started) * 1000,
-                                                         no_transaction=item.no_transaction))
-                    progress("done", index=index, total=total, name=m.filename, status="failed",
-                             duration_ms=(time.perf_counter() - started) * 1000)
-                    for rest in parsed[index:]:
-                        result.entries.append(MigrationEntry(rest.file.version, rest.file.name, "not-run",
-                                                             file=rest.file.display_path))
-                    break
+                    entry = _entry(item, "failed", duration_ms=(time.perf_counter() - started) * 1000,
+                                   no_transaction=item.no_transaction)
                 result.entries.append(entry)
                 progress("done", index=index, total=total, name=item.file.filename,
                          duration_ms=entry.duration_ms, status=entry.status)
+                if result.failure is not None:
+                    result.entries.extend(_entry(rest, "not-run") for rest in parsed[index:])
+                    break
             return result
     finally:
         if own:
             conn.close()
+
+
+def _entry(item: ParsedMigration, status: str, **extra: Any) -> MigrationEntry:
+    m = item.file
+    return MigrationEntry(m.version, m.name, status, file=m.display_path, **extra)
 
 
 def _dry_run(conn: psycopg.Connection, migrations: MigrationSet, options: PushOptions) -> PushResult:
@@ -119,11 +119,8 @@ def _dry_run(conn: psycopg.Connection, migrations: MigrationSet, options: PushOp
     result.warnings.extend(enforce(plan, include_all=options.include_all, allow_edited=options.allow_edited))
     for migration in plan.pending:
         item = parse_migration(migration)
-        result.entries.append(
-            MigrationEntry(migration.version, migration.name, "would-apply", file=migration.display_path,
-                           no_transaction=item.no_transaction,
-                           note=f"{len(item.statements)} statements")
-        )
+        result.entries.append(_entry(item, "would-apply", no_transaction=item.no_transaction,
+                                     note=f"{len(item.statements)} statements"))
     if not history.history_exists(conn):
         result.notes.append("the history table does not exist yet; a real push creates it")
     return result
@@ -147,10 +144,9 @@ def _apply_one(conn: psycopg.Connection, item: ParsedMigration, options: PushOpt
                     raise timeout.error from None
                 retries += 1
                 time.sleep(options.retry_backoff * (2 ** (retries - 1)) * (0.8 + 0.4 * random.random()))
-    duration = (time.perf_counter() - started) * 1000
     note = f"retried {retries}x after lock timeouts" if retries else None
-    return MigrationEntry(migration.version, migration.name, "applied", duration_ms=duration,
-                          file=migration.display_path, no_transaction=item.no_transaction, note=note)
+    return _entry(item, "applied", duration_ms=(time.perf_counter() - started) * 1000,
+                  no_transaction=item.no_transaction, note=note)
 
 
 class _LockTimeout(Exception):
