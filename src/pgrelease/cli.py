@@ -68,7 +68,7 @@ def push(workdir: Path, target, connect_options, lock_wait: float, lock_timeout:
                           statement_timeout=_timeout(statement_timeout), lock_retries=lock_retries,
                           include_all=include_all, allow_edited=allow_edited, dry_run=dry_run)
     return commands.push(workdir, dsn, options, connect_options=connect_options,
-                         progress=Progress(enabled=not quiet and fmt == "text"))
+                         progress=Progress(enabled=not quiet and fmt != "json"))
 
 
 @main.command()
@@ -131,7 +131,7 @@ def shadow(workdir: Path, shadow_url: str | None, pg_bin: str | None, no_baselin
     options = ShadowOptions(shadow_url=Dsn.parse(shadow_url) if shadow_url else None, baseline=not no_baseline,
                             pg_bin=pg_bin, run_checks=not no_checks)
     return run_shadow(workdir, options, connect_options=ConnectOptions(timeout=connect_timeout),
-                      progress=Progress(enabled=not quiet and fmt == "text"))
+                      progress=Progress(enabled=not quiet and fmt != "json"))
 
 
 if __name__ == "__main__":  # pragma: no cover

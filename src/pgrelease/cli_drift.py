@@ -57,4 +57,4 @@ def drift(workdir: Path, target, connect_options, shadow_url: str | None, pg_bin
                            shadow_url=Dsn.parse(shadow_url) if shadow_url else None, pg_bin=pg_bin,
                            baseline=not no_baseline)
     return drift_report(workdir, dsn_from(target), options, connect_options=connect_options,
-                        progress=Progress(enabled=not quiet and fmt == "text"))
+                        progress=Progress(enabled=not quiet and fmt != "json"))

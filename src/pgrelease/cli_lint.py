@@ -9,7 +9,6 @@ Exit codes: 0 no error-level finding; 1 at least one; 2 usage or configuration e
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -18,6 +17,7 @@ import click
 from .cli import main
 from .cli_options import dsn_from, emit, target_options, workdir_option
 from .errors import PgReleaseError
+from .github.workflow import annotation, emit_github
 from .report.model import Report
 
 LINT_FORMATS = ("text", "json", "github")
@@ -59,32 +59,13 @@ def lint(files: tuple[Path, ...], workdir: Path, target, connect_options, base: 
         click.echo("lint: interrupted", err=True)
         sys.exit(130)
     if fmt == "github":
-        emit_github(report, quiet)
+        emit_lint_github(report, quiet)
     else:
         emit(report, fmt, quiet)
     sys.exit(report.exit_code)
 
 
 # --- GitHub Actions -------------------------------------------------------------------------
-
-
-def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
-def annotation(level: str, message: str, *, file: str | None = None, line: int | None = None,
-               col: int | None = None, title: str | None = None) -> str:
-    """One workflow command: ``::error file=F,line=L,col=C,title=T::message``."""
-    props = []
-    for key, value in (("file", file), ("line", line), ("col", col), ("title", title)):
-        if value is not None:
-            props.append(f"{key}={_escape_property(str(value))}")
-    head = f"::{level} {','.join(props)}" if props else f"::{level}"
-    return f"{head}::{_escape_data(message)}"
 
 
 def github_lines(report: Report) -> list[str]:
@@ -122,18 +103,9 @@ def _markdown(report: Report) -> str:
     return "\n".join(out) + "\n"
 
 
-def emit_github(report: Report, quiet: bool = False) -> None:
-    if not quiet:
-        for line in github_lines(report):
-            click.echo(line)
-    click.echo(_summary_line(report))
-    summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
-    if summary_path:
-        with open(summary_path, "a", encoding="utf-8") as fh:
-            fh.write(_markdown(report))
-    output_path = os.environ.get("GITHUB_OUTPUT")
-    if output_path:
-        summary = report.data.get("summary", {})
-        with open(output_path, "a", encoding="utf-8") as fh:
-            fh.write(f"lint-errors={summary.get('errors', 0)}\nlint-warnings={summary.get('warnings', 0)}\n"
-                     f"lint-status={report.status}\n")
+def emit_lint_github(report: Report, quiet: bool = False) -> None:
+    summary = report.data.get("summary", {})
+    emit_github(report, quiet=True, annotations=[] if quiet else github_lines(report),
+                summary=_summary_line(report), markdown=_markdown(report), echo=click.echo,
+                outputs={"lint-errors": str(summary.get("errors", 0)), "lint-warnings": str(summary.get("warnings", 0)),
+                         "lint-status": report.status})

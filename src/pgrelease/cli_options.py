@@ -22,7 +22,7 @@ from .report.model import Report
 from .report.render import render
 from .settings import TargetSpec, resolve_target
 
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "github")
 
 
 def output_options(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -73,8 +73,12 @@ def target_options(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def emit(report: Report, fmt: str, quiet: bool) -> None:
-    text = render(report, fmt, quiet=quiet)
-    click.echo(text)
+    if fmt == "github":
+        from .github.workflow import emit_github  # noqa: PLC0415
+
+        emit_github(report, quiet=quiet, echo=click.echo)
+        return
+    click.echo(render(report, fmt, quiet=quiet))
 
 
 def reporting(command: str) -> Callable[[Callable[..., Report]], Callable[..., None]]:
