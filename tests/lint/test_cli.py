@@ -55,6 +55,20 @@ def test_missing_file_exits_2(project):
     assert res.exit_code == 2 and "does not exist" in res.output
 
 
+def test_file_that_is_not_utf8_is_a_finding_and_the_others_are_still_linted(project):
+    project.add("20240101000000", "notes", SAFE)
+    bad = project.root / "supabase/migrations/20240102000000_latin1.sql"
+    bad.write_bytes("-- caf\u00e9\nselect 1;\n-- na\u00efve\n".encode("latin-1"))
+    drop = project.root / "supabase/migrations/20240103000000_drop.sql"
+    drop.write_text(UNSAFE)
+    res = run("--workdir", project.root, "--format", "json", bad, drop)
+    assert res.exit_code == 1, res.output
+    found = [(name(f), f["rule"], f["line"]) for f in findings(res)]
+    assert ("20240102000000_latin1.sql", "syntax-error", 1) in found
+    assert ("20240103000000_drop.sql", "drop-column", 1) in found
+    assert any("not valid UTF-8" in f["message"] for f in findings(res))
+
+
 def test_bad_configuration_exits_2(project):
     project.add("20240101000000", "notes", SAFE)
     project.write("pgrelease.toml", '[lint]\ndisable = ["no-such-rule"]\n')

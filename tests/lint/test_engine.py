@@ -68,6 +68,20 @@ def test_new_tables_carry_across_a_pending_set_only():
     assert lint_files(files, pending=False).by_rule("require-concurrent-index")
 
 
+def test_indexes_built_earlier_carry_across_a_pending_set_only():
+    files = [src("20240101000000_a.sql", "create index concurrently profiles_tmp_idx on profiles (email);"),
+             src("20240102000000_b.sql", "drop index profiles_tmp_idx;\ndrop index profiles_old_idx;")]
+    assert where(lint_files(files, pending=True), "require-concurrent-index-drop") == [(2, 1)]
+    assert where(lint_files(files, pending=False), "require-concurrent-index-drop") == [(1, 1), (2, 1)]
+
+
+def test_indexes_named_after_a_new_table_are_new():
+    sql = ("create table t (id bigint primary key, email text unique);\nalter table t enable row level security;\n"
+           "create index on t (lower(email));\ndrop index t_email_key;\ndrop index t_lower_idx1;\n"
+           "drop index t_pkey_old;\ndrop index tt_a_idx;")
+    assert where(lint_sql(sql), "require-concurrent-index-drop") == [(6, 1), (7, 1)]
+
+
 def test_quoted_and_schema_qualified_names_are_distinct():
     sql = ('create table "App"."Orders" (id bigint);\n'
            'create index on "App"."Orders" (id);\n'  # the new table
@@ -196,6 +210,20 @@ def test_begin_atomic_body_is_not_transaction_control():
     assert lint_sql(sql).findings == []
 
 
+def test_begin_atomic_bodies_split_like_the_server_does():
+    # labels named end / case and identifiers around non-ASCII letters do not close the body
+    sql = ("create function f() returns int language sql begin atomic\n  select 1 as end;\n  select 2 case;\n"
+           "  select 3 as 😀end;\nend;\ncreate function g() returns text language sql as $a😀$ select 'x;' $a😀$;")
+    result = lint_sql(sql)
+    assert result.findings == [] and result.statements == 2
+
+
+def test_concurrently_inside_a_body_is_reported_at_the_statement():
+    sql = ("select 1;\ndo $$\nbegin\n  execute format('create index concurrently %I on profiles (email)', 'i');\n"
+           "end $$;")
+    assert where(lint_sql(sql), "concurrently-in-body") == [(2, 1)]
+
+
 # --- ignores -----------------------------------------------------------------------------------
 
 
@@ -301,6 +329,12 @@ def test_syntax_errors_have_line_and_column_and_the_rest_is_still_checked():
     assert where(result, "syntax-error") == [(3, 22), (5, 14)]
     assert 'at or near "text"' in result.by_rule("syntax-error")[0].message
     assert where(result, "drop-table") == [(4, 1)]
+
+
+def test_text_that_cannot_be_utf8_is_a_syntax_error_not_a_crash():
+    result = lint_sql("select 1;\nselect '\udce4';\ndrop table t;")
+    assert [(f.rule, f.line) for f in result.findings] == [("syntax-error", 2), ("drop-table", 3)]
+    assert "UTF-8" in result.findings[0].message
 
 
 def test_syntax_error_column_counts_characters_not_bytes():

@@ -67,6 +67,8 @@ def test_transaction_control(sql: str, expected: str | None) -> None:
         ("-- c\nSTART TRANSACTION;\nselect 1;", 2, "START TRANSACTION"),
         ("select 1;\nselect 2;\nselect 3;\nrollback;", 4, "ROLLBACK"),
         ("select 1;\n\nEND;", 3, "END"),
+        # the body's END closes BEGIN ATOMIC; a second one is a COMMIT (squawk's parser corpus)
+        ("create function f() returns void language sql\nbegin atomic\n  select 1;\n  end;\nend;", 5, "END"),
     ],
 )
 def test_check_runnable_rejects_transaction_control(text: str, line: int, command: str) -> None:
@@ -83,7 +85,9 @@ def test_check_runnable_rejects_transaction_control(text: str, line: int, comman
 def test_check_runnable_accepts_plain_migrations() -> None:
     text = (
         "create function f() returns int language sql begin atomic select 1; end;\n"
-        "do $$ begin commit; end $$;\nset transaction isolation level serializable;"
+        "do $$ begin commit; end $$;\nset transaction isolation level serializable;\n"
+        "create function g() returns int language sql begin atomic select 1 as end; select 2 end; end;\n"
+        "create procedure p() language sql begin atomic select 1 as 😀end; end;"
     )
     check_runnable(split_sql(text), "m.sql")
 
@@ -135,6 +139,8 @@ NON_TRANSACTIONAL = [
     ("do $x$ begin vacuum; end $x$", None),
     ("comment on table t is 'run VACUUM; then create index concurrently'", None),
     ('create table "vacuum" (a int)', None),
+    ("create index concurrently i😀 on t😀 (a)", "CREATE INDEX CONCURRENTLY"),
+    ("create index $q$concurrently$q$ on t (a)", None),
 ]
 
 

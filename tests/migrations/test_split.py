@@ -177,6 +177,83 @@ CASES = [
         [(1, "set standard"), (2, "select 'a\\';b'"), (3, "reset"), (4, "select 'c\\'")],
         pg=False,
     ),
+    # --- found by running peers' test inputs (PostgreSQL regress, squawk, supabase/cli) ---
+    # PostgreSQL's scanner takes every non-ASCII character for a letter.
+    Case(
+        "dollar tag with an emoji",
+        "select $a😀$ x ; y $a😀$;\nselect 2;",
+        [(1, "select $a😀$"), (2, "select 2")],
+    ),
+    Case(
+        "dollar tag with an accented letter and a no-break space",
+        "select $é1$ ; $é1$, $\u00a0$ ; $\u00a0$;\nselect 2;",
+        [(1, "select $é1$"), (2, "select 2")],
+    ),
+    Case(
+        "BEGIN ATOMIC: an emoji or combining mark before end is one identifier",
+        "create function f() returns int language sql begin atomic select 1 as 😀end; "
+        "select 2 as \u0301end; end;\nselect 3;",
+        [(1, "create function f()"), (2, "select 3")],
+    ),
+    Case(
+        "BEGIN ATOMIC: identifiers that start with end",
+        "create function f() returns int language sql begin atomic select end😀, end\u0301, endpoint from t; end;\n"
+        "select 2;",
+        [(1, "create function f()"), (2, "select 2")],
+    ),
+    # The body's END stands where an inner statement would start; CASE ... END and labels
+    # named case / end are not counted (psql's heuristic counts them and gets these wrong).
+    Case(
+        "BEGIN ATOMIC: case and end as column labels",
+        "create function f() returns int language sql begin atomic\n  select 1 as case;\n  select 1 as end;\n"
+        "  select 2 end;\n  select 3 case;\nend;\nselect 4;",
+        [(1, "create function f()"), (7, "select 4")],
+    ),
+    Case(
+        "BEGIN ATOMIC: empty inner statements and a parenthesized one",
+        "create function f() returns int language sql begin atomic ; ;\n(select 1);\n;; end;\nselect 2;",
+        [(1, "create function f()"), (4, "select 2")],
+    ),
+    Case(
+        "BEGIN ATOMIC: a second END is a statement of its own",
+        "create function f() returns void language sql begin atomic\n  select 1;\n  end;\nend;",
+        [(1, "create function f()"), (4, "end")],
+    ),
+    Case(
+        "BEGIN ATOMIC: CASE ... END right before the body's END",
+        "create procedure p() language sql begin atomic select case when true then 1 end; end;\nselect 2;",
+        [(1, "create procedure p()"), (2, "select 2")],
+    ),
+    Case(
+        "BEGIN ATOMIC inside BEGIN ATOMIC",
+        "create function f() returns int language sql begin atomic create function g() returns int "
+        "language sql begin atomic select 1; end; select 1; end;\nselect 2;",
+        [(1, "create function f()"), (2, "select 2")],
+    ),
+    Case(
+        "CREATE RULE: a parenthesized action list with empty statements",
+        "create rule r as on insert to t do instead (notify foo; (select 1););\n"
+        "create rule r2 as on insert to t do instead (select 1 union select 2;);\nselect 2;",
+        [(1, "create rule r "), (2, "create rule r2"), (3, "select 2")],
+    ),
+    Case(
+        "bit and hex strings take no backslash escapes",
+        "set standard_conforming_strings = off;\nselect b'1\\', X'a\\';\nselect 'b\\';c';\nselect 2;",
+        [(1, "set standard"), (2, "select b'1\\'"), (3, "select 'b\\';c'"), (4, "select 2")],
+        pg=False,
+    ),
+    Case(
+        "RESET ALL and DISCARD ALL turn standard_conforming_strings back on",
+        "SET /* c */ SESSION standard_conforming_strings TO 'off';\nselect 'a\\';b';\nreset all;\nselect 'c\\';\n"
+        "set standard_conforming_strings = off;\ndiscard all;\nselect 'd\\';",
+        [(1, "SET"), (2, "select 'a\\';b'"), (3, "reset all"), (4, "select 'c\\'"), (5, "set"), (6, "discard"),
+         (7, "select 'd\\'")],
+        pg=False,
+    ),
+    Case("psql \\; (send nothing yet)", "select 1 \\; select 2;\n", 1, pg=False),
+    Case("psql \\gset after a statement", "select 1 as x \\gset\nselect :x;", 1, pg=False),
+    Case("psql \\copy", "create table t (a int);\n\\copy t from 'data.csv' csv\n", 2, pg=False),
+    Case("psql \\if in the middle", "select 1;\n\\if :flag\n  select 2;\n\\endif\n", 2, pg=False),
     Case("psql \\i", "select 1;\n\n\\i other.sql\nselect 2;", 3, pg=False),
     Case("psql \\set", "\\set ON_ERROR_STOP on\nselect 1;", 1, pg=False),
     Case("psql \\gexec after a statement", "select 1;\nselect format('x')\n\\gexec\n", 3, pg=False),
@@ -366,6 +443,11 @@ _FRAGMENTS = [
     "create function g(begin int) returns int return begin",
     "select 4/2*3-1, (array[1,2])[1:2], '{}'::jsonb->>'a'",
     "BEGIN",
+    "select $a😀$ ; $a😀$, 1 as 😀end",
+    "create function f() returns int language sql begin atomic select 1 as end; select 1 case; "
+    "select case when true then 1 end; end",
+    "create function f() returns int language sql begin atomic ; (select 1); ; end",
+    "select b'1', x'ff', n'a;b'",
 ]
 _SEPARATORS = [";", ";\n", " ;\r\n", ";-- c\n", ";/* ; */", ";;\n\n"]
 

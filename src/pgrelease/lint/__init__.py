@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import UsageError
+from ..errors import SqlFileError, UsageError
 from ..migrations.files import MIGRATIONS_DIR, MigrationFile, discover, read_sql_text
 from ..report.model import Report
 from .config import LintConfig, load_lint_config
@@ -40,7 +40,15 @@ def _as_source(item: Source | MigrationFile | Path | str) -> Source:
     if isinstance(item, MigrationFile):
         return Source.from_migration(item)
     path = Path(item)
-    return Source.from_text(str(path), read_sql_text(path, str(path)))
+    return _read(path, str(path))
+
+
+def _read(path: Path, display: str, *, in_migrations: bool | None = None) -> Source:
+    """The file as a Source; one that cannot be decoded is linted as empty, with its error."""
+    try:
+        return Source.from_text(display, read_sql_text(path, display), in_migrations=in_migrations)
+    except SqlFileError as err:
+        return Source.from_text(display, "", in_migrations=in_migrations, read_error=err)
 
 
 def lint_files(files: Iterable[Source | MigrationFile | Path | str], *, config: LintConfig | None = None,
@@ -118,7 +126,7 @@ def _all_sources(workdir: Path) -> tuple[list[Source], list[Source]]:
     for display, _reason in migrations.skipped:
         if display.endswith(".sql"):
             path = Path(workdir) / display
-            odd.append(Source.from_text(Path(display).as_posix(), read_sql_text(path, display), in_migrations=True))
+            odd.append(_read(path, Path(display).as_posix(), in_migrations=True))
     return named, odd
 
 
@@ -157,10 +165,14 @@ def select(workdir: Path, *, files: Iterable[Path | str] = (), dsn: Any = None, 
         selection = Selection("files")
         for path in files:
             display = _display(path, workdir)
-            selection.sources.append(Source.from_text(display, read_sql_text(path, display)))
+            selection.sources.append(_read(path, display))
         if (workdir / MIGRATIONS_DIR).is_dir():
             chosen = {s.display for s in selection.sources}
-            named, _ = _all_sources(workdir)
+            try:
+                named, _ = _all_sources(workdir)
+            except SqlFileError as err:  # an unreadable migration: lint the given files without the others
+                named = []
+                selection.notes.append(f"the other migrations were not read: {err.message}")
             selection.others = [s for s in named if s.display not in chosen]
         if dsn is not None or base:
             selection.notes.append("files given: --db-url / --base do not choose the files")

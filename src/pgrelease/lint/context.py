@@ -15,6 +15,7 @@ the runner will execute it, and what earlier statements did:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -51,6 +52,7 @@ class RunState:
     config: "LintConfig"
     pending: bool = False  # the linted files are not applied yet: their tables are new to each other
     new_tables: set[TableKey] = field(default_factory=set)  # created by earlier pending files
+    new_indexes: set[TableKey] = field(default_factory=set)  # (schema, index) built by earlier pending files
     not_null_checks: dict[tuple[TableKey, str], str] = field(default_factory=dict)  # (table, con) -> column
     validated_not_null: set[tuple[TableKey, str]] = field(default_factory=set)  # (table, column)
     rule_state: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -114,6 +116,7 @@ class FileContext:
         self.config = run.config
         self.asts: list[tuple[str, Body] | None] = [None] * len(statements)
         self.created: set[TableKey] = set()
+        self.created_indexes: set[TableKey] = set()  # (schema, index name) built earlier in this file
         self.lock_timeout = False
         self.creates: dict[tuple[Any, ...], list[int]] = {}  # object key -> indexes of its CREATEs
         self.file_state: dict[str, dict[str, Any]] = {}
@@ -148,6 +151,20 @@ class FileContext:
             return bool(rangevar)
         key = relation_key(rangevar)
         return key in self.created or (self.run.pending and key in self.run.new_tables)
+
+    def is_new_index(self, rangevar: Body | None) -> bool:
+        """The index was built earlier in this migration (or in an earlier pending one), by name
+        or as PostgreSQL names the indexes of a table created there (``t_pkey``, ``t_a_idx``)."""
+        if not rangevar:
+            return False
+        key = relation_key(rangevar)
+        if key in self.created_indexes or (self.run.pending and key in self.run.new_indexes):
+            return True
+        schema, name = key
+        if not _DEFAULT_INDEX_SUFFIX.search(name):
+            return False
+        tables = self.created | self.run.new_tables if self.run.pending else self.created
+        return any(s == schema and name.startswith(t + "_") for s, t in tables)
 
     def existing_table_cmds(self, stmt: Body, *subtypes: str) -> Iterator[tuple[int, str, Body]]:
         """ALTER TABLE subcommands of the given subtypes (all when none given), but only when
@@ -274,12 +291,24 @@ class FileContext:
                 self._created(into.get("rel"))
             else:
                 self._set_config(body)
+        elif kind == "IndexStmt":
+            name = body.get("idxname")
+            if name:  # an index lives in its table's schema
+                key = (relation_key(body.get("relation"))[0], name)
+                self.created_indexes.add(key)
+                if self.run.pending:
+                    self.run.new_indexes.add(key)
         elif kind == "AlterTableStmt":
             self.run.observe_constraints(body)
         elif kind == "RenameStmt":
             if body.get("renameType") == "OBJECT_TABLE" and self.is_new(body.get("relation")):
                 schema, _ = relation_key(body.get("relation"))
                 self._created_key((schema, body.get("newname", "")))
+            elif body.get("renameType") == "OBJECT_INDEX" and self.is_new_index(body.get("relation")):
+                schema, _ = relation_key(body.get("relation"))
+                self.created_indexes.add((schema, body.get("newname", "")))
+                if self.run.pending:
+                    self.run.new_indexes.add((schema, body.get("newname", "")))
         elif kind == "VariableSetStmt" and body.get("name") == "lock_timeout":
             if body.get("kind") == "VAR_SET_VALUE":
                 self.lock_timeout = _nonzero(const_value((body.get("args") or [None])[0]))
@@ -302,6 +331,11 @@ class FileContext:
                 args = call.get("args", [])
                 if len(args) >= 2 and const_value(args[0]) == "lock_timeout":
                     self.lock_timeout = _nonzero(const_value(args[1]))
+
+
+# The suffixes of the names PostgreSQL gives indexes: ChooseRelationName's "pkey", "key",
+# "excl" and "idx", with a number appended when the name is taken.
+_DEFAULT_INDEX_SUFFIX = re.compile(r"_(?:pkey|key|excl|idx)\d*$")
 
 
 def _qualified_names(items: list[Body] | None) -> tuple[str, str]:

@@ -53,18 +53,20 @@ class Source:
     name: str  # file name
     version: str | None = None  # leading digits when the name is <digits>_<name>.sql
     in_migrations: bool = True  # lives in supabase/migrations (file-name rules apply)
+    read_error: SqlFileError | None = None  # the file could not be read as SQL text (e.g. not UTF-8)
 
     @classmethod
     def from_migration(cls, migration: MigrationFile) -> "Source":
         return cls(migration.display_path, migration.text, migration.filename, migration.version, True)
 
     @classmethod
-    def from_text(cls, display: str, text: str, *, in_migrations: bool | None = None) -> "Source":
+    def from_text(cls, display: str, text: str, *, in_migrations: bool | None = None,
+                  read_error: SqlFileError | None = None) -> "Source":
         name = Path(display).name
         m = FILE_PATTERN.match(name)
         if in_migrations is None:
             in_migrations = Path(display).parent.name == MIGRATIONS_DIR.name
-        return cls(display, text, name, m.group(1) if m else None, in_migrations)
+        return cls(display, text, name, m.group(1) if m else None, in_migrations, read_error)
 
     @property
     def sort_key(self) -> tuple[int, int, str]:
@@ -202,6 +204,9 @@ class Engine:
 
     def _lint_file(self, source: Source, state: RunState, result: LintResult) -> tuple[FileContext, list[list[_Ignore]]]:
         early: list[tuple[str, str, int]] = []  # (rule, message, line) found before statements exist
+        if source.read_error is not None:
+            err = source.read_error
+            early.append((SYNTAX, err.message + (f" ({err.hint})" if err.hint else ""), err.line or 1))
         try:
             directives = file_directive(source.text, path=source.display)
         except SqlFileError as err:
@@ -257,7 +262,10 @@ class Engine:
         joined = _SEPARATOR.join(texts)
         ascii_only = joined.isascii()
         step = len(_SEPARATOR)
-        sizes = [len(t) + step for t in texts] if ascii_only else [len(t.encode("utf-8")) + step for t in texts]
+        # (surrogatepass: text handed in through the library may hold lone surrogates; the
+        # parser then refuses it and every statement gets its own syntax-error finding)
+        sizes = ([len(t) + step for t in texts] if ascii_only
+                 else [len(t.encode("utf-8", "surrogatepass")) + step for t in texts])
         starts = [0, *accumulate(sizes[:-1])]
         try:
             parsed = json.loads(parse_sql_json(joined)).get("stmts", [])
@@ -289,6 +297,8 @@ class Engine:
         args = getattr(err, "args", ())
         message = str(args[0]) if args else str(err)
         location = args[1] if len(args) > 1 and isinstance(args[1], int) else None
+        if isinstance(err, UnicodeError):  # text given through the library, not read from a file
+            message, location = "the statement is not valid UTF-8 text (it holds a lone surrogate)", None
         ctx.at_statement(index, 0)
         if location is not None:
             offset = location  # pglast reports a parse error's position in characters (node locations are bytes)
@@ -375,7 +385,7 @@ class Engine:
 
 # Statement kinds the context learns from even when no rule looks at them.
 _OBSERVED = frozenset({"CreateStmt", "CreateTableAsStmt", "SelectStmt", "AlterTableStmt", "RenameStmt",
-                       "VariableSetStmt"})
+                       "VariableSetStmt", "IndexStmt"})
 
 
 def _position(stmt: Statement, offset: int | None) -> tuple[int, int]:

@@ -1,11 +1,18 @@
 """Split a migration file into statements, the way psql would, without running psql.
 
+Where psql's heuristics and the server's grammar disagree, the server wins: it is what runs
+the statements (one by one outside a transaction). So every non-ASCII character is an
+identifier letter (as in PostgreSQL's scanner), and a ``BEGIN ATOMIC`` body ends at the
+``END`` that stands where an inner statement would start (psql also counts ``CASE`` and so
+misreads ``select 1 as case``).
+
 One hand-written scanner: an index-based loop that matches one token at a time with a
 precompiled regex, jumps over strings, quoted identifiers, dollar bodies and comments with
-``str.find`` / small regexes, and over runs of ordinary tokens with one regex match. It understands everything that can hide a semicolon
-(quotes of every kind, nested block comments, ``BEGIN ATOMIC ... END`` bodies, parentheses
-as in ``CREATE RULE ... DO (a; b)``) and the data block of ``COPY ... FROM stdin``.
-psql meta-commands are rejected: the runner talks to the server, not to psql.
+``str.find`` / small regexes, and over runs of ordinary tokens with one regex match. It
+understands everything that can hide a semicolon (quotes of every kind, nested block
+comments, ``BEGIN ATOMIC ... END`` bodies, parentheses as in ``CREATE RULE ... DO (a; b)``)
+and the data block of ``COPY ... FROM stdin``. psql meta-commands are rejected: the runner
+talks to the server, not to psql.
 """
 
 from __future__ import annotations
@@ -41,20 +48,29 @@ class Token:
     start: int
 
 
-# One alternative per token kind; the order matters (E'' and U&'' before words, `--` and
-# `/*` before operators). `op` catches any other single character, so a match always exists.
+# PostgreSQL's scanner takes every character outside ASCII for a letter (ident_start is
+# [A-Za-z\200-\377_] on the UTF-8 bytes): an emoji, a combining mark or a no-break space
+# continues an identifier or a dollar-quote tag exactly like `a` does.
+_IDENT_START = "A-Za-z_\u0080-\U0010ffff"
+_IDENT_CONT = _IDENT_START + "0-9$"
+_TAG_CONT = _IDENT_START + "0-9"
+
+# One alternative per token kind; the order matters (E'' / U&'' / B'' / X'' before words,
+# `--` and `/*` before operators). `op` catches any other single character, so a match
+# always exists.
 _TOKEN_RE = re.compile(
-    r"""
+    rf"""
       (?P<space>[ \t\n\r\f\v]+)
     | (?P<comment>--[^\r\n]*)
     | (?P<block>/\*)
     | (?P<estr>[eE]')
     | (?P<ustr>[uU]&')
+    | (?P<bstr>[bBxX]')
     | (?P<str>')
     | (?P<ident>(?:[uU]&)?")
-    | (?P<dollar>\$(?:[^\W\d]\w*)?\$)
+    | (?P<dollar>\$(?:[{_IDENT_START}][{_TAG_CONT}]*)?\$)
     | (?P<param>\$\d+)
-    | (?P<word>[^\W\d][\w$]*)
+    | (?P<word>[{_IDENT_START}][{_IDENT_CONT}]*)
     | (?P<number>\d+)
     | (?P<semi>;)
     | (?P<backslash>\\)
@@ -70,34 +86,31 @@ def _run_pattern(stop_words: tuple[str, ...]) -> re.Pattern[str]:
     Words (except ``stop_words`` and E'' / U&'' prefixes), numbers, whitespace, parentheses
     and operators that start no comment: the scanner jumps over such a run in one step.
     """
-    stop = "".join(rf"(?!(?i:{w})(?![\w$]))" for w in stop_words)
-    word = rf"{stop}[^\W\d][\w$]*+(?!['&])"
+    stop = "".join(rf"(?!(?i:{w})(?![{_IDENT_CONT}]))" for w in stop_words)
+    word = rf"{stop}[{_IDENT_START}][{_IDENT_CONT}]*+(?!['&])"
     other = r"\d++|[(),.=<>+*%^|!~#@:\[\]{}?]|-(?!-)|/(?!\*)"
     return re.compile(rf"(?:[ \t\n\r\f\v]*+(?:{word}|{other}))++")
 
 
 _PLAIN_RUN = _run_pattern(())
 _ROUTINE_RUN = _run_pattern(("begin",))  # until BEGIN ATOMIC
-_ATOMIC_RUN = _run_pattern(("case", "end"))  # inside BEGIN ATOMIC ... END
+_ATOMIC_RUN = _run_pattern(("begin", "end"))  # inside BEGIN ATOMIC ... END
 _PARENS = re.compile(r"[()]")
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 _BLOCK_STOP = re.compile(r"/\*|\*/")
 _ESCAPED_STOP = re.compile(r"['\\]")
 _COPY_END = re.compile(r"(?<![^\r\n])\\\.(?:\r\n|\r|\n|\Z)")
 _META_NAME = re.compile(r"\\(?:[A-Za-z]+|[^\sA-Za-z]?)")
-_SCS = re.compile(
-    r"(?is)\s*(?:set\s+(?:session\s+|local\s+)?standard_conforming_strings\s*(?:=|\s+to)\s*"
-    r"'?(\w+)'?|reset\s+standard_conforming_strings)\s*"
-)
 _OFF_VALUES = frozenset({"off", "of", "false", "f", "no", "n", "0"})
 _ROUTINES = frozenset({"function", "procedure"})
 
-_PUBLIC_KIND = {"estr": "string", "ustr": "string", "str": "string"}
+_PUBLIC_KIND = {"estr": "string", "ustr": "string", "bstr": "string", "str": "string"}
 _NOT_TOKENS = frozenset({"space", "comment", "block"})
 _UNTERMINATED = {
     "block": "block comment",
     "estr": "quoted string",
     "ustr": "quoted string",
+    "bstr": "quoted string",
     "str": "quoted string",
     "ident": "quoted identifier",
     "dollar": "dollar-quoted string",
@@ -155,7 +168,7 @@ def _close(kind: str, text: str, pos: int, opener: str, scs: bool) -> int:
         return _close_block(text, pos)
     if kind == "estr":
         return _close_escaped(text, pos)
-    if kind == "ustr":
+    if kind == "ustr" or kind == "bstr":  # U&'' and B'' / X'' never take backslash escapes
         return _close_doubled(text, pos, "'")
     return _close_doubled(text, pos, '"')
 
@@ -215,7 +228,8 @@ class _Pending:
     start: int = -1  # offset of the first significant token
     end: int = -1  # offset just after the last significant token
     paren: int = 0
-    atomic: int = 0  # BEGIN ATOMIC nesting, plus CASE ... END inside it
+    atomic: int = 0  # BEGIN ATOMIC nesting
+    body_start: bool = False  # inside BEGIN ATOMIC, where the next inner statement starts
     routine: bool = False
     run: re.Pattern[str] | None = None  # what the scanner may jump over in one step
     copy_stdin: bool = False
@@ -229,9 +243,13 @@ class _Pending:
             self.start = pos
         self.end = end
         if kind == "word":
-            self.word(text[pos:end].lower())
+            w = text[pos:end]
+            # Keywords are ASCII; str.lower() would fold some other letters into ASCII ones.
+            self.word(w.lower() if w.isascii() else "")
             return
         self.prev_word = ""
+        if self.atomic:
+            self.body_start = kind == "semi"
         if kind == "op":
             self.parens(text[pos])
 
@@ -255,13 +273,20 @@ class _Pending:
             elif head[0] != "copy" and not (len(head) < 4 and _may_become_routine(head)):
                 self.run = _PLAIN_RUN
         if self.atomic:
-            if w == "case":
-                self.atomic += 1
-            elif w == "end":
+            # The body is `BEGIN ATOMIC stmt; stmt; ... END`: its END stands where an inner
+            # statement would start. Any other END closes a CASE or is a label (`1 AS end`).
+            if self.body_start and w == "end":
                 self.atomic -= 1
+            elif w == "atomic" and self.prev_word == "begin":
+                self.atomic += 1  # a routine created inside the body
+                self.body_start = True
+                self.prev_word = w
+                return
+            self.body_start = False
         elif self.paren == 0:
             if w == "atomic" and self.routine and self.prev_word == "begin":
                 self.atomic = 1
+                self.body_start = True
                 self.run = _ATOMIC_RUN
             elif w == "stdin" and self.prev_word == "from" and self.head[0] == "copy":
                 self.copy_stdin = True
@@ -293,6 +318,7 @@ class _Splitter:
                 if run is not None:
                     pos = st.end = run.end()
                     st.prev_word = ""
+                    st.body_start = False
                     st.parens(run.group())
                     continue
             kind, end = _lex(text, pos, self.scs)
@@ -328,7 +354,7 @@ class _Splitter:
         copy_data = None
         if st.copy_stdin:
             copy_data, resume = self._copy_data(resume, line)
-        if st.head and st.head[0] in ("set", "reset"):
+        if st.head and st.head[0] in ("set", "reset", "discard"):
             self._track_standard_conforming_strings(sql)
         self.out.append(
             Statement(sql, line, column, self.line_of(last), copy_data, tuple(st.comments))
@@ -356,10 +382,17 @@ class _Splitter:
         return text[eol.end() : end.start()], end.end()
 
     def _track_standard_conforming_strings(self, sql: str) -> None:
-        m = _SCS.fullmatch(sql)
-        if m is not None:
-            value = m.group(1)
-            self.scs = value is None or value.lower() not in _OFF_VALUES
+        """Follow SET / RESET standard_conforming_strings (and RESET ALL, DISCARD ALL): with it
+        off, the server reads a backslash in '...' as an escape, and so must the splitter."""
+        words = [t.text.lower() for t in tokens(sql)]
+        if words in (["reset", "all"], ["discard", "all"], ["reset", "standard_conforming_strings"]):
+            self.scs = True
+            return
+        i = 2 if words[1:2] in (["session"], ["local"]) else 1
+        if words[i : i + 1] == ["standard_conforming_strings"] and words[i + 1 : i + 2] in (["="], ["to"]):
+            value = words[i + 2 : i + 3]
+            if len(words) == i + 3:
+                self.scs = value[0].strip("'\"") not in _OFF_VALUES
 
     def _unterminated(self, kind: str, pos: int) -> SqlFileError:
         what = _UNTERMINATED[kind]

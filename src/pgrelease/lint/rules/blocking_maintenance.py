@@ -1,4 +1,4 @@
-"""blocking-maintenance: VACUUM FULL, CLUSTER, REINDEX without CONCURRENTLY."""
+"""blocking-maintenance: VACUUM FULL, CLUSTER, REINDEX / REFRESH MATERIALIZED VIEW without CONCURRENTLY."""
 
 from __future__ import annotations
 
@@ -6,18 +6,22 @@ from ..ast import bool_option, def_options, qualified
 
 ID = "blocking-maintenance"
 SEVERITY = "error"
-NODES = ("VacuumStmt", "ClusterStmt", "ReindexStmt")
+NODES = ("VacuumStmt", "ClusterStmt", "ReindexStmt", "RefreshMatViewStmt")
 DOC = """\
 `VACUUM FULL` and `CLUSTER` rewrite a table under an ACCESS EXCLUSIVE lock (no reads, no
 writes until done); `REINDEX` without `CONCURRENTLY` blocks writes to the table and reads
-that would use the index. They do not belong in a migration that runs against production
-during the day.
+that would use the index; `REFRESH MATERIALIZED VIEW` without `CONCURRENTLY` blocks every
+read of the view while it recomputes. They do not belong in a migration that runs against
+production during the day.
 
-Not a finding: a plain `VACUUM` / `ANALYZE`, `REINDEX ... CONCURRENTLY`, or maintenance of a
-table created in the same migration.
+Not a finding: a plain `VACUUM` / `ANALYZE`, `REINDEX ... CONCURRENTLY`,
+`REFRESH MATERIALIZED VIEW CONCURRENTLY`, or maintenance of a table or materialized view
+created in the same migration.
 
-Safe alternative: `REINDEX ... CONCURRENTLY`; for bloat, pg_repack or a maintenance window
-outside the migration pipeline."""
+Safe alternative: `REINDEX ... CONCURRENTLY`; `REFRESH MATERIALIZED VIEW CONCURRENTLY`
+(needs a unique index on the view); for bloat, pg_repack or a maintenance window outside
+the migration pipeline. `REINDEX SYSTEM` has no concurrent form and belongs in a
+maintenance window."""
 HELP = "use REINDEX ... CONCURRENTLY; rewrite bloated tables with pg_repack or in a maintenance window, not in a migration"
 BAD = [
     "vacuum full profiles;",
@@ -25,6 +29,8 @@ BAD = [
     "cluster profiles using profiles_pkey;",
     "reindex table profiles;",
     "reindex index profiles_email_idx;",
+    "refresh materialized view app.daily_totals;",
+    "-- pgrelease: no-transaction\nreindex system;",
 ]
 GOOD = [
     "-- pgrelease: no-transaction\nvacuum analyze profiles;",
@@ -32,17 +38,33 @@ GOOD = [
     "-- pgrelease: no-transaction\nreindex (concurrently) index profiles_email_idx;",
     "vacuum (full false) profiles;",
     "create table t (a int);\ncluster t using t_pkey;",
+    "create table t (a int primary key);\nreindex index t_pkey;",
+    "refresh materialized view concurrently app.daily_totals;",
+    "create materialized view mv as select 1 as a with no data;\nrefresh materialized view mv;",
 ]
 
 
 def check(stmt, ctx):
     if ctx.kind == "VacuumStmt":
         return _vacuum(stmt, ctx)
+    if ctx.kind == "RefreshMatViewStmt":
+        relation = stmt.get("relation")
+        if stmt.get("concurrent") or ctx.is_new(relation):
+            return []
+        return [ctx.hit(f"REFRESH MATERIALIZED VIEW {qualified(relation)} without CONCURRENTLY blocks every read "
+                        "of the view until it is recomputed",
+                        help="use REFRESH MATERIALIZED VIEW CONCURRENTLY (it needs a unique index on the view)")]
     if ctx.kind == "ReindexStmt":
+        if stmt.get("kind") == "REINDEX_OBJECT_SYSTEM":
+            return [ctx.hit("REINDEX SYSTEM rebuilds the system catalogs' indexes under exclusive locks and has "
+                            "no CONCURRENTLY form",
+                            help="reindex the system catalogs in a maintenance window, not in a migration")]
         if bool_option(def_options(stmt.get("params")).get("concurrently")):
             return []
         relation = stmt.get("relation")
         if relation is not None and stmt.get("kind") == "REINDEX_OBJECT_TABLE" and ctx.is_new(relation):
+            return []
+        if relation is not None and stmt.get("kind") == "REINDEX_OBJECT_INDEX" and ctx.is_new_index(relation):
             return []
         what = qualified(relation) if relation else stmt.get("name", "")
         return [ctx.hit(f"REINDEX {what} without CONCURRENTLY blocks writes while it rebuilds")]

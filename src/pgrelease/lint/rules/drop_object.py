@@ -1,4 +1,4 @@
-"""drop-object: DROP of a schema, type, domain, function, procedure, view, sequence, extension."""
+"""drop-object: DROP of a database, schema, type, domain, function, procedure, view, sequence, extension."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from ..context import function_key
 
 ID = "drop-object"
 SEVERITY = "error"
-NODES = ("DropStmt",)
+NODES = ("DropStmt", "DropdbStmt")
 DOC = """\
-Dropping a schema, type, domain, function, procedure, aggregate, view, materialized view,
+Dropping a database, schema, type, domain, function, procedure, aggregate, view, materialized view,
 sequence or extension removes something deployed code may call or select from (and
 `DROP SCHEMA ... CASCADE` or `DROP EXTENSION` can take tables with them). Under the
 additive-only policy such objects are replaced, not removed.
@@ -30,6 +30,7 @@ BAD = [
     "drop function public.touch_updated_at();",
     "drop view active_users;",
     "drop type mood;\ndrop extension pg_trgm;",
+    "drop database if exists analytics;",
     # a drop and re-create in a file that runs outside a transaction leaves a gap
     "-- pgrelease: no-transaction\ndrop view v;\ncreate view v as select 1 as a;",
 ]
@@ -82,6 +83,8 @@ def _objects(stmt):
 
 
 def check(stmt, ctx):
+    if ctx.kind == "DropdbStmt":
+        return [ctx.hit(f"DROP DATABASE {quote_ident(stmt.get('dbname', ''))} removes a whole database")]
     kind = _KINDS.get(stmt.get("removeType"))
     if kind is None:
         return []

@@ -18,12 +18,14 @@ BAD = [
     "create table profiles (id bigint, handle varchar(32));",
     "create table codes (code char(3), name character varying(200));",
     'alter table app."Users" add column "Country" character(2);',
+    'create table codes (code bpchar(3), alt "bpchar"(2));',  # char(n) under its internal name
 ]
 GOOD = [
     "create table profiles (id bigint, handle text check (length(handle) <= 32));",
     "create table t (a varchar);",
     "select 'x'::varchar(10);",
     'create table t (flag "char");',
+    "create table t (a bpchar);",  # no length: blank-trimmed text, like varchar without one
 ]
 
 
@@ -35,7 +37,7 @@ def check(stmt, ctx):
         full = [n.get("String", {}).get("sval") for n in type_name.get("names", [])]
         if parts == ("varchar",) and type_name.get("typmods"):
             shown = "varchar(n)"
-        elif parts == ("bpchar",) and full[:1] == ["pg_catalog"]:
+        elif parts == ("bpchar",) and (full[:1] == ["pg_catalog"] or type_name.get("typmods")):
             shown = "char(n)"
         else:
             continue

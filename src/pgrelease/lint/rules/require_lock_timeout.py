@@ -8,7 +8,7 @@ ID = "require-lock-timeout"
 SEVERITY = "warning"
 DEFAULT_ENABLED = False
 NODES = ("AlterTableStmt", "DropStmt", "TruncateStmt", "RenameStmt", "LockStmt", "VacuumStmt", "ClusterStmt",
-         "ReindexStmt", "AlterObjectSchemaStmt")
+         "ReindexStmt", "AlterObjectSchemaStmt", "RefreshMatViewStmt")
 DOC = """\
 A statement that needs an ACCESS EXCLUSIVE lock waits behind any long-running query on the
 table, and while it waits every other query queues behind *it*: a one-millisecond
@@ -29,6 +29,8 @@ BAD = [
     "truncate audit_log;\nalter table profiles drop column email;",
     "set lock_timeout = 0;\nalter table profiles rename column a to b;",
     "alter table profiles rename to users;",
+    "refresh materialized view daily_totals;",
+    "-- pgrelease: no-transaction\nalter table measurements detach partition measurements_2020 concurrently;",
 ]
 GOOD = [
     "set lock_timeout = '5s';\nalter table profiles add column nickname text;",
@@ -36,6 +38,9 @@ GOOD = [
     "create table t (a int);\nalter table t add column b int;",
     "alter table profiles validate constraint profiles_email_nn;",
     "create index concurrently i on profiles (email);",
+    "refresh materialized view concurrently daily_totals;",
+    "create table m_2020 partition of measurements for values in (2020);\n"
+    "alter table measurements detach partition m_2020 concurrently;",
 ]
 
 # ALTER TABLE subcommands that take a weaker lock than ACCESS EXCLUSIVE.
@@ -48,18 +53,32 @@ _WEAKER = frozenset({
 _DROPS = frozenset({"OBJECT_TABLE", "OBJECT_INDEX", "OBJECT_MATVIEW", "OBJECT_VIEW", "OBJECT_FOREIGN_TABLE"})
 
 
+def _alter_targets(stmt):
+    """What an ALTER TABLE takes an ACCESS EXCLUSIVE lock on: the table, unless every
+    subcommand takes less; DETACH PARTITION ... CONCURRENTLY locks only the partition so."""
+    out = []
+    for _, subtype, sub in alter_cmds(stmt):
+        cmd = sub.get("def", {}).get("PartitionCmd", {})
+        if subtype == "AT_DetachPartition" and cmd.get("concurrent"):
+            out.append(cmd.get("name"))
+        elif subtype not in _WEAKER:
+            return [stmt.get("relation")]
+    return out
+
+
 def _targets(stmt, ctx):
     """Relations the statement takes an ACCESS EXCLUSIVE lock on; empty if none."""
     kind = ctx.kind
     if kind == "AlterTableStmt":
-        cmds = [subtype for _, subtype, _ in alter_cmds(stmt)]
-        return [stmt.get("relation")] if any(c not in _WEAKER for c in cmds) else []
+        return _alter_targets(stmt)
     if kind == "DropStmt":
         if stmt.get("removeType") not in _DROPS or stmt.get("concurrent"):
             return []
         return drop_relations(stmt)
     if kind == "TruncateStmt":
         return [r["RangeVar"] for r in stmt.get("relations", ()) if "RangeVar" in r]
+    if kind == "RefreshMatViewStmt":
+        return [] if stmt.get("concurrent") else [stmt.get("relation")]
     if kind in ("RenameStmt", "AlterObjectSchemaStmt", "ClusterStmt"):
         return [stmt["relation"]] if stmt.get("relation") else []
     if kind == "LockStmt":
