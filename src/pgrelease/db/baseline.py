@@ -11,7 +11,7 @@ the shadow server cannot provide, each with a one-line hint, so that a replay ca
 "install X or use another server" up front instead of failing half-way through.
 ``referenced_extensions(sql)`` finds the extensions migration text needs: its ``CREATE
 EXTENSION`` names, plus Supabase extensions used through their schema only (``vault.*``,
-``net.http_post``, ``cron.schedule``, ...).
+``net.http_post``, ``cron.schedule``, ``pgmq.send``, ...).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ BASELINE_RESOURCE = "supabase.sql"
 # where the embedded server adds them through extension_control_path).
 STANDIN_EXTENSIONS = frozenset({
     "pgcrypto", "uuid-ossp", "pg_net", "http", "pgjwt", "supabase_vault", "pgsodium", "pg_cron",
-    "pg_graphql", "pg_jsonschema", "hypopg", "index_advisor", "wrappers",
+    "pg_graphql", "pg_jsonschema", "hypopg", "index_advisor", "wrappers", "pgmq",
 })
 
 # name -> Debian/Ubuntu (PGDG) package, with <major> for the server's major version
@@ -68,6 +68,14 @@ _CONTRIB = frozenset({
     "xml2", "pg_logicalinspect",
 })
 
+# Extensions that hosted projects of the PostgreSQL 15 generation have installed from the
+# start, each in a schema of its own (supabase/postgres: pgsodium and supabase_vault by
+# 20221207154255_create_pgsodium_and_vault, pg_graphql on by default). A `supabase db pull`
+# dump of such a project re-creates them with `CREATE EXTENSION IF NOT EXISTS "pgsodium" WITH
+# SCHEMA "pgsodium"`: a no-op there (it exists), "schema pgsodium does not exist" on a database
+# that never had it. The shadow installs them first when the migrations expect them so.
+PREINSTALLED_IN_OWN_SCHEMA = {"pgsodium": "pgsodium", "supabase_vault": "vault", "pg_graphql": "graphql"}
+
 _CREATE_EXTENSION = re.compile(
     r"""\bcreate\s+extension\s+(?:if\s+not\s+exists\s+)?("(?:[^"]|"")+"|[a-z_][\w$]*)""",
     re.IGNORECASE,
@@ -83,6 +91,8 @@ _USED_THROUGH_SCHEMA = tuple(
         ("pg_cron", "cron", "schedule|schedule_in_database|unschedule|alter_job|job|job_run_details"),
         ("pgsodium", "pgsodium", r"crypto_\w+|create_key|key|valid_key|randombytes_\w+"),
         ("pg_graphql", "graphql", "resolve|comment_directive"),
+        ("pgmq", "pgmq", r"create|create_unlogged|send|send_batch|read|read_with_poll|pop|archive|delete|metrics|meta"
+                         r"|q_\w+|a_\w+"),
     )
 )
 _LINE_COMMENT = re.compile(r"--[^\n]*")
@@ -185,7 +195,7 @@ def referenced_extensions(sql: str) -> list[str]:
 
     The names in ``CREATE EXTENSION`` statements, then the Supabase extensions that the
     text uses through their schema without creating them (``vault.create_secret``,
-    ``net.http_post``, ``cron.schedule``, ``pgsodium.*``, ``graphql.resolve``): hosted
+    ``net.http_post``, ``cron.schedule``, ``pgsodium.*``, ``graphql.resolve``, ``pgmq.send``): hosted
     projects have those from the start or enable them from the dashboard.
     """
     text = _BLOCK_COMMENT.sub(" ", sql)

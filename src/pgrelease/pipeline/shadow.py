@@ -13,7 +13,12 @@ from pathlib import Path
 from psycopg import sql
 
 from ..checks.sqlscripts import run_scripts
-from ..db.baseline import apply_supabase_baseline, missing_extensions, referenced_extensions
+from ..db.baseline import (
+    PREINSTALLED_IN_OWN_SCHEMA,
+    apply_supabase_baseline,
+    missing_extensions,
+    referenced_extensions,
+)
 from ..db.connect import ConnectOptions, connect
 from ..db.dsn import Dsn
 from ..db.embedded import EmbeddedServer
@@ -26,6 +31,16 @@ from ..report.model import Report
 _CREATE_EXTENSION = re.compile(
     r'^\s*create\s+extension\s+(?:if\s+not\s+exists\s+)?(?:"((?:[^"]|"")+)"|([\w-]+))', re.IGNORECASE
 )
+_IDENT = r'(?:"((?:[^"]|"")+)"|([\w$-]+))'
+_CREATE_EXTENSION_IF_NOT_EXISTS = re.compile(
+    r'^\s*create\s+extension\s+if\s+not\s+exists\s+' + _IDENT + r'(.*)$', re.IGNORECASE | re.DOTALL
+)
+_SCHEMA_OPTION = re.compile(r'\bschema\s+' + _IDENT, re.IGNORECASE)
+_CREATE_SCHEMA = re.compile(r'^\s*create\s+schema\s+(?:if\s+not\s+exists\s+)?' + _IDENT, re.IGNORECASE)
+
+
+def _ident(quoted: str | None, bare: str | None) -> str:
+    return quoted.replace('""', '"') if quoted is not None else (bare or "").lower()
 
 
 @dataclass(frozen=True)
@@ -62,6 +77,34 @@ def required_extensions(parsed: list[ParsedMigration]) -> tuple[list[str], list[
                 if name not in created:
                     created.append(name)
     return created, [name for name in referenced if name not in created]
+
+
+def preinstalled_extensions(parsed: list[ParsedMigration]) -> list[str]:
+    """Extensions the migrations expect to find installed from the start in a schema of their
+    own: ``CREATE EXTENSION IF NOT EXISTS "pgsodium" WITH SCHEMA "pgsodium"`` (as `supabase db
+    pull` writes it for projects that had pgsodium, pg_graphql or supabase_vault from the start)
+    before any migration creates that schema. On such a project the statement is a no-op; on a
+    database without the schema it fails, so the shadow installs these first."""
+    found: list[str] = []
+    created_schemas: set[str] = set()
+    for item in parsed:
+        for stmt in item.statements:
+            schema_match = _CREATE_SCHEMA.match(stmt.sql)
+            if schema_match:
+                created_schemas.add(_ident(schema_match.group(1), schema_match.group(2)))
+                continue
+            match = _CREATE_EXTENSION_IF_NOT_EXISTS.match(stmt.sql)
+            if not match:
+                continue
+            name = _ident(match.group(1), match.group(2))
+            option = _SCHEMA_OPTION.search(match.group(3))
+            if not option:
+                continue
+            schema = _ident(option.group(1), option.group(2))
+            if (PREINSTALLED_IN_OWN_SCHEMA.get(name) == schema and schema not in created_schemas
+                    and name not in found):
+                found.append(name)
+    return found
 
 
 def _ensure_empty(dsn: Dsn, connect_options: ConnectOptions | None) -> None:
@@ -106,6 +149,16 @@ def prepare_shadow(dsn: Dsn, migrations: MigrationSet, options: ShadowOptions,
             apply_supabase_baseline(conn)
         missing = missing_extensions(conn, created + implied)
         if not missing and options.baseline:
+            for name in preinstalled_extensions(parsed):  # what older hosted projects had from the start
+                schema = PREINSTALLED_IN_OWN_SCHEMA[name]
+                if conn.execute("select 1 from pg_extension where extname = %s", (name,)).fetchone() \
+                        or conn.execute("select 1 from pg_namespace where nspname = %s", (schema,)).fetchone():
+                    continue
+                conn.execute(sql.SQL("create schema {schema}; create extension {name} with schema {schema}").format(
+                    schema=sql.Identifier(schema), name=sql.Identifier(name)))
+                notes.append(f"installed extension {name} in schema {schema} before the replay: the migrations expect"
+                             f" it there from the start (CREATE EXTENSION IF NOT EXISTS {name} WITH SCHEMA {schema},"
+                             " as `supabase db pull` writes it for projects that had it from the start)")
             for name in implied:  # what a hosted project has enabled from the dashboard
                 if conn.execute("select 1 from pg_extension where extname = %s", (name,)).fetchone():
                     continue

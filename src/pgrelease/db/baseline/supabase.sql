@@ -113,6 +113,10 @@ GRANT USAGE ON SCHEMA graphql, graphql_public TO postgres, anon, authenticated, 
 
 -- Objects migrations create in public (as postgres, or as supabase_admin from the dashboard)
 -- are exposed to the API roles: this is why RLS must be enabled on every public table.
+-- postgres is a grantee too, as in the supabase/postgres init script (and as every hosted
+-- project's `supabase db dump` shows: "... FOR ROLE postgres IN SCHEMA public GRANT ALL ON
+-- TABLES TO postgres"); without it a drift check against a hosted project reports these
+-- default privileges as added by hand.
 DO $defpriv$
 DECLARE
   creator text;
@@ -121,9 +125,9 @@ BEGIN
     SELECT DISTINCT r FROM unnest(ARRAY['postgres', 'supabase_admin', current_user::text]) AS r
      WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = r)
   LOOP
-    EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I IN SCHEMA public GRANT ALL ON TABLES TO anon, authenticated, service_role', creator);
-    EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I IN SCHEMA public GRANT ALL ON SEQUENCES TO anon, authenticated, service_role', creator);
-    EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I IN SCHEMA public GRANT ALL ON FUNCTIONS TO anon, authenticated, service_role', creator);
+    EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I IN SCHEMA public GRANT ALL ON TABLES TO postgres, anon, authenticated, service_role', creator);
+    EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I IN SCHEMA public GRANT ALL ON SEQUENCES TO postgres, anon, authenticated, service_role', creator);
+    EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I IN SCHEMA public GRANT ALL ON FUNCTIONS TO postgres, anon, authenticated, service_role', creator);
   END LOOP;
 END
 $defpriv$;
@@ -215,7 +219,12 @@ CREATE TABLE auth.sessions (
   user_agent text NULL,
   ip inet NULL,
   tag text NULL,
+  oauth_client_id uuid NULL,
+  refresh_token_hmac_key text NULL,
+  refresh_token_counter bigint NULL,
+  scopes text NULL,
   CONSTRAINT sessions_pkey PRIMARY KEY (id),
+  CONSTRAINT sessions_scopes_length CHECK (char_length(scopes) <= 4096),
   CONSTRAINT sessions_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users (id) ON DELETE CASCADE
 );
 CREATE INDEX sessions_user_id_idx ON auth.sessions USING btree (user_id);
@@ -269,6 +278,168 @@ CREATE TABLE auth.schema_migrations (
 );
 COMMENT ON TABLE auth.schema_migrations IS 'Auth: Manages updates to the auth system.';
 
+-- Multi-factor authentication, one-time tokens, PKCE/OAuth flow state and SSO: migrations
+-- read them in RLS helpers ("has this user a verified factor?"), in SQL functions (whose
+-- bodies are checked when they are created) and in cleanup scripts.
+CREATE TYPE auth.factor_type AS ENUM ('totp', 'webauthn', 'phone');
+CREATE TYPE auth.factor_status AS ENUM ('unverified', 'verified');
+CREATE TYPE auth.code_challenge_method AS ENUM ('s256', 'plain');
+CREATE TYPE auth.one_time_token_type AS ENUM (
+  'confirmation_token', 'reauthentication_token', 'recovery_token',
+  'email_change_token_new', 'email_change_token_current', 'phone_change_token'
+);
+
+CREATE TABLE auth.mfa_factors (
+  id uuid NOT NULL,
+  user_id uuid NOT NULL,
+  friendly_name text NULL,
+  factor_type auth.factor_type NOT NULL,
+  status auth.factor_status NOT NULL,
+  created_at timestamptz NOT NULL,
+  updated_at timestamptz NOT NULL,
+  secret text NULL,
+  phone text NULL,
+  last_challenged_at timestamptz NULL,
+  web_authn_credential jsonb NULL,
+  web_authn_aaguid uuid NULL,
+  last_webauthn_challenge_data jsonb NULL,
+  CONSTRAINT mfa_factors_pkey PRIMARY KEY (id),
+  CONSTRAINT mfa_factors_last_challenged_at_key UNIQUE (last_challenged_at),
+  CONSTRAINT mfa_factors_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users (id) ON DELETE CASCADE
+);
+CREATE UNIQUE INDEX mfa_factors_user_friendly_name_unique ON auth.mfa_factors USING btree (friendly_name, user_id) WHERE (TRIM(BOTH FROM friendly_name) <> ''::text);
+CREATE INDEX mfa_factors_user_id_idx ON auth.mfa_factors USING btree (user_id);
+CREATE INDEX factor_id_created_at_idx ON auth.mfa_factors USING btree (user_id, created_at);
+CREATE UNIQUE INDEX unique_phone_factor_per_user ON auth.mfa_factors USING btree (user_id, phone);
+COMMENT ON TABLE auth.mfa_factors IS 'auth: stores metadata about factors';
+
+CREATE TABLE auth.mfa_challenges (
+  id uuid NOT NULL,
+  factor_id uuid NOT NULL,
+  created_at timestamptz NOT NULL,
+  verified_at timestamptz NULL,
+  ip_address inet NOT NULL,
+  otp_code text NULL,
+  web_authn_session_data jsonb NULL,
+  CONSTRAINT mfa_challenges_pkey PRIMARY KEY (id),
+  CONSTRAINT mfa_challenges_auth_factor_id_fkey FOREIGN KEY (factor_id) REFERENCES auth.mfa_factors (id) ON DELETE CASCADE
+);
+CREATE INDEX mfa_challenge_created_at_idx ON auth.mfa_challenges USING btree (created_at DESC);
+COMMENT ON TABLE auth.mfa_challenges IS 'auth: stores metadata about challenge requests made';
+
+CREATE TABLE auth.mfa_amr_claims (
+  session_id uuid NOT NULL,
+  created_at timestamptz NOT NULL,
+  updated_at timestamptz NOT NULL,
+  authentication_method text NOT NULL,
+  id uuid NOT NULL,
+  CONSTRAINT amr_id_pk PRIMARY KEY (id),
+  CONSTRAINT mfa_amr_claims_session_id_authentication_method_pkey UNIQUE (session_id, authentication_method),
+  CONSTRAINT mfa_amr_claims_session_id_fkey FOREIGN KEY (session_id) REFERENCES auth.sessions (id) ON DELETE CASCADE
+);
+COMMENT ON TABLE auth.mfa_amr_claims IS 'auth: stores authenticator method reference claims for multi factor authentication';
+
+CREATE TABLE auth.one_time_tokens (
+  id uuid NOT NULL,
+  user_id uuid NOT NULL,
+  token_type auth.one_time_token_type NOT NULL,
+  token_hash text NOT NULL,
+  relates_to text NOT NULL,
+  created_at timestamp NOT NULL DEFAULT now(),
+  updated_at timestamp NOT NULL DEFAULT now(),
+  CONSTRAINT one_time_tokens_pkey PRIMARY KEY (id),
+  CONSTRAINT one_time_tokens_token_hash_check CHECK (char_length(token_hash) > 0),
+  CONSTRAINT one_time_tokens_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users (id) ON DELETE CASCADE
+);
+CREATE INDEX one_time_tokens_token_hash_hash_idx ON auth.one_time_tokens USING hash (token_hash);
+CREATE INDEX one_time_tokens_relates_to_hash_idx ON auth.one_time_tokens USING hash (relates_to);
+CREATE UNIQUE INDEX one_time_tokens_user_id_token_type_key ON auth.one_time_tokens USING btree (user_id, token_type);
+
+CREATE TABLE auth.flow_state (
+  id uuid NOT NULL,
+  user_id uuid NULL,
+  auth_code text NULL,
+  code_challenge_method auth.code_challenge_method NULL,
+  code_challenge text NULL,
+  provider_type text NOT NULL,
+  provider_access_token text NULL,
+  provider_refresh_token text NULL,
+  created_at timestamptz NULL,
+  updated_at timestamptz NULL,
+  authentication_method text NOT NULL,
+  auth_code_issued_at timestamptz NULL,
+  CONSTRAINT flow_state_pkey PRIMARY KEY (id)
+);
+CREATE INDEX idx_auth_code ON auth.flow_state USING btree (auth_code);
+CREATE INDEX idx_user_id_auth_method ON auth.flow_state USING btree (user_id, authentication_method);
+CREATE INDEX flow_state_created_at_idx ON auth.flow_state USING btree (created_at DESC);
+COMMENT ON TABLE auth.flow_state IS 'Stores metadata for all OAuth/SSO login flows';
+
+CREATE TABLE auth.sso_providers (
+  id uuid NOT NULL,
+  resource_id text NULL,
+  created_at timestamptz NULL,
+  updated_at timestamptz NULL,
+  disabled boolean NULL,
+  CONSTRAINT sso_providers_pkey PRIMARY KEY (id),
+  CONSTRAINT "resource_id not empty" CHECK (resource_id = NULL::text OR char_length(resource_id) > 0)
+);
+CREATE UNIQUE INDEX sso_providers_resource_id_idx ON auth.sso_providers USING btree (lower(resource_id));
+COMMENT ON TABLE auth.sso_providers IS 'Auth: Manages SSO identity provider information; see saml_providers for SAML.';
+
+CREATE TABLE auth.sso_domains (
+  id uuid NOT NULL,
+  sso_provider_id uuid NOT NULL,
+  domain text NOT NULL,
+  created_at timestamptz NULL,
+  updated_at timestamptz NULL,
+  CONSTRAINT sso_domains_pkey PRIMARY KEY (id),
+  CONSTRAINT "domain not empty" CHECK (char_length(domain) > 0),
+  CONSTRAINT sso_domains_sso_provider_id_fkey FOREIGN KEY (sso_provider_id) REFERENCES auth.sso_providers (id) ON DELETE CASCADE
+);
+CREATE INDEX sso_domains_sso_provider_id_idx ON auth.sso_domains USING btree (sso_provider_id);
+CREATE UNIQUE INDEX sso_domains_domain_idx ON auth.sso_domains USING btree (lower(domain));
+COMMENT ON TABLE auth.sso_domains IS 'Auth: Manages SSO email address domain mapping to an SSO Identity Provider.';
+
+CREATE TABLE auth.saml_providers (
+  id uuid NOT NULL,
+  sso_provider_id uuid NOT NULL,
+  entity_id text NOT NULL,
+  metadata_xml text NOT NULL,
+  metadata_url text NULL,
+  attribute_mapping jsonb NULL,
+  created_at timestamptz NULL,
+  updated_at timestamptz NULL,
+  name_id_format text NULL,
+  CONSTRAINT saml_providers_pkey PRIMARY KEY (id),
+  CONSTRAINT saml_providers_entity_id_key UNIQUE (entity_id),
+  CONSTRAINT "entity_id not empty" CHECK (char_length(entity_id) > 0),
+  CONSTRAINT "metadata_url not empty" CHECK (metadata_url = NULL::text OR char_length(metadata_url) > 0),
+  CONSTRAINT "metadata_xml not empty" CHECK (char_length(metadata_xml) > 0),
+  CONSTRAINT saml_providers_sso_provider_id_fkey FOREIGN KEY (sso_provider_id) REFERENCES auth.sso_providers (id) ON DELETE CASCADE
+);
+CREATE INDEX saml_providers_sso_provider_id_idx ON auth.saml_providers USING btree (sso_provider_id);
+COMMENT ON TABLE auth.saml_providers IS 'Auth: Manages SAML Identity Provider connections.';
+
+CREATE TABLE auth.saml_relay_states (
+  id uuid NOT NULL,
+  sso_provider_id uuid NOT NULL,
+  request_id text NOT NULL,
+  for_email text NULL,
+  redirect_to text NULL,
+  created_at timestamptz NULL,
+  updated_at timestamptz NULL,
+  flow_state_id uuid NULL,
+  CONSTRAINT saml_relay_states_pkey PRIMARY KEY (id),
+  CONSTRAINT "request_id not empty" CHECK (char_length(request_id) > 0),
+  CONSTRAINT saml_relay_states_sso_provider_id_fkey FOREIGN KEY (sso_provider_id) REFERENCES auth.sso_providers (id) ON DELETE CASCADE,
+  CONSTRAINT saml_relay_states_flow_state_id_fkey FOREIGN KEY (flow_state_id) REFERENCES auth.flow_state (id) ON DELETE CASCADE
+);
+CREATE INDEX saml_relay_states_sso_provider_id_idx ON auth.saml_relay_states USING btree (sso_provider_id);
+CREATE INDEX saml_relay_states_for_email_idx ON auth.saml_relay_states USING btree (for_email);
+CREATE INDEX saml_relay_states_created_at_idx ON auth.saml_relay_states USING btree (created_at DESC);
+COMMENT ON TABLE auth.saml_relay_states IS 'Auth: Contains SAML Relay State information for each Service Provider initiated login.';
+
 -- The request's JWT claims, as PostgREST sets them (request.jwt.claims), with the
 -- pre-v10 per-claim settings (request.jwt.claim.sub, ...) still honoured first.
 CREATE FUNCTION auth.uid() RETURNS uuid
@@ -311,6 +482,19 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 ALTER TYPE auth.aal_level OWNER TO supabase_auth_admin;
+ALTER TYPE auth.factor_type OWNER TO supabase_auth_admin;
+ALTER TYPE auth.factor_status OWNER TO supabase_auth_admin;
+ALTER TYPE auth.code_challenge_method OWNER TO supabase_auth_admin;
+ALTER TYPE auth.one_time_token_type OWNER TO supabase_auth_admin;
+ALTER TABLE auth.mfa_factors OWNER TO supabase_auth_admin;
+ALTER TABLE auth.mfa_challenges OWNER TO supabase_auth_admin;
+ALTER TABLE auth.mfa_amr_claims OWNER TO supabase_auth_admin;
+ALTER TABLE auth.one_time_tokens OWNER TO supabase_auth_admin;
+ALTER TABLE auth.flow_state OWNER TO supabase_auth_admin;
+ALTER TABLE auth.sso_providers OWNER TO supabase_auth_admin;
+ALTER TABLE auth.sso_domains OWNER TO supabase_auth_admin;
+ALTER TABLE auth.saml_providers OWNER TO supabase_auth_admin;
+ALTER TABLE auth.saml_relay_states OWNER TO supabase_auth_admin;
 ALTER TABLE auth.users OWNER TO supabase_auth_admin;
 ALTER TABLE auth.identities OWNER TO supabase_auth_admin;
 ALTER TABLE auth.sessions OWNER TO supabase_auth_admin;
@@ -330,6 +514,15 @@ ALTER TABLE auth.refresh_tokens ENABLE ROW LEVEL SECURITY;
 ALTER TABLE auth.instances ENABLE ROW LEVEL SECURITY;
 ALTER TABLE auth.audit_log_entries ENABLE ROW LEVEL SECURITY;
 ALTER TABLE auth.schema_migrations ENABLE ROW LEVEL SECURITY;
+ALTER TABLE auth.mfa_factors ENABLE ROW LEVEL SECURITY;
+ALTER TABLE auth.mfa_challenges ENABLE ROW LEVEL SECURITY;
+ALTER TABLE auth.mfa_amr_claims ENABLE ROW LEVEL SECURITY;
+ALTER TABLE auth.one_time_tokens ENABLE ROW LEVEL SECURITY;
+ALTER TABLE auth.flow_state ENABLE ROW LEVEL SECURITY;
+ALTER TABLE auth.sso_providers ENABLE ROW LEVEL SECURITY;
+ALTER TABLE auth.sso_domains ENABLE ROW LEVEL SECURITY;
+ALTER TABLE auth.saml_providers ENABLE ROW LEVEL SECURITY;
+ALTER TABLE auth.saml_relay_states ENABLE ROW LEVEL SECURITY;
 
 GRANT USAGE ON SCHEMA auth TO anon, authenticated, service_role;
 GRANT ALL PRIVILEGES ON SCHEMA auth TO supabase_auth_admin;
