@@ -118,6 +118,20 @@ def _loose_definition(obj):  # noqa: ANN001, ANN202
     return dataclasses.replace(obj, definition=_QUALIFIER.sub("", obj.definition or ""))
 
 
+def _relinked_tables(a: Snapshot, b: Snapshot) -> set[str]:
+    """Tables on both sides whose parent changed (partition detached or attached, INHERITS)."""
+    out = set()
+    for tb in b.of_kind("table"):
+        ta = a.objects.get(tb.key)
+        if ta is not None and (ta.partition_of, ta.inherits) != (tb.partition_of, tb.inherits):  # type: ignore[attr-defined]
+            out.add(tb.identity)
+    return out
+
+
+def _plain_column(col):  # noqa: ANN001, ANN202 - a Column or None
+    return dataclasses.replace(col, inherited=False) if col is not None else None
+
+
 def diff(a: Snapshot, b: Snapshot, *, compare_column_order: bool = False) -> list[Change]:
     """Changes that turn ``a`` into ``b``, in display order (see ``model.KIND_ORDER``).
 
@@ -128,9 +142,17 @@ def diff(a: Snapshot, b: Snapshot, *, compare_column_order: bool = False) -> lis
     unknown = _privileges_unknown_to(min(a.server_version_num, b.server_version_num))
     cross_version = a.server_version_num // 10000 != b.server_version_num // 10000
     changes: list[Change] = []
+    relinked = _relinked_tables(a, b)
     for key in a.objects.keys() | b.objects.keys():
         old, new = a.objects.get(key), b.objects.get(key)
         kind, name = key
+        if kind == "column" and (old is None or new is None):
+            # A table detached from its parent (or attached to one) keeps its columns: on one
+            # side they are inherited (the parent's), on the other its own. Compare them.
+            ref = old or new
+            if ref.relation in relinked:  # type: ignore[union-attr]
+                old = old or _plain_column(a.inherited_columns.get(name))
+                new = new or _plain_column(b.inherited_columns.get(name))
         if cross_version and kind in _VIEW_KINDS and old is not None and new is not None:
             old, new = _loose_definition(old), _loose_definition(new)
         if unknown and kind in ("privilege", "default privilege"):

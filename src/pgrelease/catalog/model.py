@@ -79,6 +79,24 @@ class Extension(CatalogObject):
 
 
 @dataclass(frozen=True)
+class Collation(CatalogObject):
+    KIND: ClassVar[str] = "collation"
+    COMPARE: ClassVar[tuple[str, ...]] = ("provider", "lc_collate", "lc_ctype", "locale", "deterministic", "rules")
+    schema: str
+    name: str
+    provider: str  # libc | icu | builtin
+    lc_collate: str | None  # libc only
+    lc_ctype: str | None  # libc only
+    locale: str | None  # icu, builtin
+    deterministic: bool
+    rules: str | None  # ICU tailoring rules (16+)
+
+    @property
+    def identity(self) -> str:
+        return qualify(self.schema, self.name)
+
+
+@dataclass(frozen=True)
 class Enum(CatalogObject):
     KIND: ClassVar[str] = "enum"
     COMPARE: ClassVar[tuple[str, ...]] = ("labels",)
@@ -102,6 +120,7 @@ class Domain(CatalogObject):
     default: str | None
     collation: str | None
     constraints: tuple[str, ...]  # "name CHECK (...)"
+    depends_on: tuple[str, ...] = ()  # functions its CHECK constraints call (ordering)
 
     @property
     def identity(self) -> str:
@@ -115,6 +134,7 @@ class CompositeType(CatalogObject):
     schema: str
     name: str
     attributes: tuple[str, ...]  # "name type [COLLATE c]" in order
+    depends_on: tuple[str, ...] = ()  # user types of the attributes (ordering)
 
     @property
     def identity(self) -> str:
@@ -159,6 +179,7 @@ class Table(CatalogObject):
     options: tuple[str, ...]
     rls_enabled: bool
     rls_forced: bool
+    cloned: tuple[str, ...] = ()  # "constraint c" / "index s.i" a partition has from its parent
 
     @property
     def identity(self) -> str:
@@ -186,6 +207,7 @@ class Column(CatalogObject):
     generated: str | None  # "<expr> STORED" | "<expr> VIRTUAL"
     collation: str | None
     compression: str | None
+    inherited: bool = False  # from a parent (partition, INHERITS): kept apart, see Snapshot
 
     @property
     def identity(self) -> str:
@@ -286,6 +308,7 @@ class Function(CatalogObject):
     body: str
     sql_body: bool  # BEGIN ATOMIC / RETURN body (parsed at creation, so created after tables)
     definition: str  # pg_get_functiondef: CREATE OR REPLACE ...
+    depends_on: tuple[str, ...] = ()  # functions, relations, user types it depends on (ordering)
 
     @property
     def identity(self) -> str:
@@ -425,14 +448,14 @@ class Publication(CatalogObject):
 
 #: Display and dependency order of the kinds.
 KIND_ORDER: tuple[str, ...] = (
-    "schema", "extension", "enum", "domain", "type", "sequence", "table", "column", "constraint", "index",
+    "schema", "extension", "collation", "enum", "domain", "type", "sequence", "table", "column", "constraint", "index",
     "view", "materialized view", "function", "procedure", "trigger", "policy", "privilege",
     "default privilege", "publication", "comment",
 )
 
 MODELS: dict[str, type[CatalogObject]] = {
     cls.KIND: cls
-    for cls in (Schema, Extension, Enum, Domain, CompositeType, Sequence, Table, Column, Constraint, Index,
+    for cls in (Schema, Extension, Collation, Enum, Domain, CompositeType, Sequence, Table, Column, Constraint, Index,
                 View, MaterializedView, Function, Procedure, Trigger, Policy, Privilege, DefaultPrivilege,
                 Publication, Comment)
 }

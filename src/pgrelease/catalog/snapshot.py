@@ -67,6 +67,10 @@ class Snapshot:
     include_schemas: tuple[str, ...] | None = None
     exclude_schemas: tuple[str, ...] = ()
     queries: int = 0
+    #: Columns a table inherits from its parent (partitions, INHERITS), by identity. They are
+    #: the parent's and are not compared, but a table that is detached from (or attached to)
+    #: its parent keeps them: diff looks them up to tell that from added (dropped) columns.
+    inherited_columns: Mapping[str, m.Column] = field(default_factory=dict)
     _by_kind: dict[str, list[m.CatalogObject]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -145,7 +149,7 @@ def _plain(cls: type[m.CatalogObject]) -> Callable[[dict[str, Any]], m.CatalogOb
 
 
 def _column(row: dict[str, Any]) -> m.CatalogObject:
-    row.pop("inhcount", None)
+    row["inherited"] = bool(row.pop("inhcount", 0))
     return m.Column(**row)
 
 
@@ -183,6 +187,7 @@ def _function(row: dict[str, Any]) -> m.CatalogObject:
 QUERIES: tuple[tuple[str, Callable[[dict[str, Any]], m.CatalogObject]], ...] = (
     ("schemas", _plain(m.Schema)),
     ("extensions", _plain(m.Extension)),
+    ("collations", _plain(m.Collation)),
     ("enums", _plain(m.Enum)),
     ("domains", _plain(m.Domain)),
     ("composite_types", _plain(m.CompositeType)),
@@ -237,6 +242,7 @@ def snapshot(
     params = {"include": list(include) if include is not None else None, "exclude": list(exclude),
               "exclude_roles": list(exclude_roles)}
     objects: dict[m.Key, m.CatalogObject] = {}
+    inherited: dict[str, m.Column] = {}
     settings = dict(_SETTINGS, statement_timeout=f"{int(statement_timeout * 1000)}ms")
     fname = "(settings)"
     own_transaction = conn.info.transaction_status == TransactionStatus.IDLE
@@ -254,7 +260,10 @@ def snapshot(
                 names = [d.name for d in cur.description or ()]
                 for row in cur.fetchall():
                     obj = build(dict(zip(names, row)))
-                    objects[obj.key] = obj
+                    if isinstance(obj, m.Column) and obj.inherited:
+                        inherited[obj.identity] = obj
+                    else:
+                        objects[obj.key] = obj
     except psycopg.Error as exc:
         diag = getattr(exc, "diag", None)
         raise EnvironmentFailure(
@@ -262,4 +271,4 @@ def snapshot(
             hint="the role needs to read pg_catalog; check statement_timeout on big schemas",
             sqlstate=getattr(exc, "sqlstate", None),
         ) from None
-    return Snapshot(version, objects, include, exclude, queries=len(QUERIES))
+    return Snapshot(version, objects, include, exclude, queries=len(QUERIES), inherited_columns=inherited)

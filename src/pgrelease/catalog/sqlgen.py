@@ -6,17 +6,23 @@ that can lose data is preceded by a ``-- destructive: <why>`` comment line; a re
 an addition that look like a rename carry a ``-- note:`` line suggesting the RENAME.
 
 The order is the dependency order PostgreSQL needs: first drops, from dependants to what
-they depend on (policies, triggers, views, functions, indexes, constraints, columns,
-tables, sequences, types, extensions), then creations and alterations the other way round,
-then privileges, publications and comments, and last dropped schemas. Objects that must be
-rebuilt (a changed view, an index, a constraint, a function whose signature changed) are
-dropped and created again, and what hangs off them (grants, comments, indexes of a
-materialized view, dependent views) is put back from ``b``.
+they depend on (policies, triggers, views and the functions tied to them, foreign keys,
+constraints, indexes, columns, tables, sequences, types, extensions), then creations and
+alterations the other way round, then privileges, publications and comments, and last
+dropped schemas. Within a kind, objects that depend on each other (views, functions,
+domains, composite types, tables linked by foreign keys or partitioning) are ordered by
+the dependencies the snapshot read from ``pg_depend``. Objects that must be rebuilt (a
+changed view, an index, a constraint, a function whose signature changed) are dropped and
+created again, and what hangs off or depends on them (grants, comments, indexes of a
+materialized view, views and functions that use them, foreign keys pointing at them,
+partitions, owned sequences) is put back from ``b`` or kept aside while they are rebuilt.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -127,6 +133,17 @@ def _topo(names: Iterable[str], deps: Callable[[str], Iterable[str]]) -> list[st
     return out
 
 
+def _version_key(version: str) -> tuple[int, ...] | None:
+    parts = [p for p in re.split(r"[^0-9]+", version) if p]
+    return tuple(int(p) for p in parts) if parts else None
+
+
+def _is_downgrade(old: str, new: str) -> bool:
+    """Whether extension version ``new`` is older than ``old`` ("1.3" < "1.4" < "1.10")."""
+    ko, kn = _version_key(old), _version_key(new)
+    return ko is not None and kn is not None and kn < ko
+
+
 _DEFAULT_ACL_TYPES = {
     "table": "tables", "view": "tables", "materialized view": "tables", "sequence": "sequences",
     "function": "functions", "procedure": "functions", "schema": "schemas",
@@ -152,15 +169,28 @@ class _Planner:
             self.columns_b.setdefault(col.relation or "", []).append(col)  # type: ignore[arg-type]
 
     # -- classification ------------------------------------------------------------------
+    @staticmethod
+    def _obj(snap: Snapshot, key: m.Key) -> Any:
+        """The object behind a change: a column of a detached (attached) partition may be
+        one the table inherited on that side."""
+        obj = snap.objects.get(key)
+        if obj is None and key[0] == "column":
+            col = snap.inherited_columns.get(key[1])
+            if col is not None:
+                obj = dataclasses.replace(col, inherited=False)
+        if obj is None:
+            raise KeyError(key)
+        return obj
+
     def classify(self) -> None:
         for ch in self.changes:
             key = ch.key
             if ch.action == "add":
-                self.create[key] = self.b.objects[key]
+                self.create[key] = self._obj(self.b, key)
             elif ch.action == "remove":
-                self.drop[key] = self.a.objects[key]
+                self.drop[key] = self._obj(self.a, key)
             else:
-                old, new = self.a.objects[key], self.b.objects[key]
+                old, new = self._obj(self.a, key), self._obj(self.b, key)
                 if self._rebuild(ch, old, new):
                     self.drop[key] = old
                     self.create[key] = new
@@ -187,15 +217,32 @@ class _Planner:
         if kind == "domain":
             return bool({"base_type", "collation"} & attrs)
         if kind == "column":
-            return "generated" in attrs or (
-                "identity" in attrs and ch.attributes["identity"][1] is not None and getattr(old, "generated"))
+            if "generated" in attrs:
+                return not self._generated_in_place(old, new, attrs)  # type: ignore[arg-type]
+            return "identity" in attrs and ch.attributes["identity"][1] is not None and bool(getattr(old, "generated"))
         if kind == "publication":
             return "all_tables" in attrs
+        if kind == "collation":
+            return True  # nothing of a collation can be altered
         if kind == "enum":
             old_labels, new_labels = ch.attributes["labels"]
             if [x for x in new_labels if x in old_labels] != list(old_labels):
                 self.enum_rebuilds.add(ch.key)
         return False
+
+    def _generated_in_place(self, old: m.Column, new: m.Column, attrs: Any) -> bool:
+        """A stored generated column that becomes a plain one keeps its values (DROP
+        EXPRESSION); one whose expression changes is altered in place on 17+ (SET
+        EXPRESSION). Anything else (a plain column becoming generated, virtual columns) is
+        dropped and added again."""
+        if "type" in attrs or "collation" in attrs:
+            return False
+        was, will = old.generated, new.generated
+        if not was or not was.endswith(" STORED"):
+            return False
+        if will is None:
+            return True
+        return will.endswith(" STORED") and self.a.server_version_num >= 170000
 
     # -- expansion: what a rebuild drags along ----------------------------------------------
     def expand(self) -> None:
@@ -222,12 +269,22 @@ class _Planner:
                         self.drop[obj.key] = obj
                         self.create[obj.key] = b.objects[obj.key]
                         self.alter.pop(obj.key, None)
+        # A policy altered on a table that loses columns may still use one of them (it is
+        # altered to use the new ones): it is dropped before the columns and created again.
+        for key, (old, new, attrs) in list(self.alter.items()):
+            if key[0] == "policy" and old.relation in reshaped:
+                self._rebuild_too(old)
 
-        # Views: rebuild every view (still in b) that reads a view being rebuilt or dropped,
-        # a reshaped table, or a rebuilt table.
+        # Views and functions: rebuild every view (still in b) that reads a view, function or
+        # enum being rebuilt or dropped, a reshaped table or a rebuilt table; and every
+        # function (still in b) whose signature or SQL-standard body uses one of those
+        # (PostgreSQL refuses to drop what they depend on).
         rebuilt_tables = {k[1] for k in self.drop if k[0] == "table" and k in self.create}
         views_a = {v.identity: v for kind in ("view", "materialized view") for v in a.of_kind(kind)}
-        gone = {k[1] for k in self.drop if k[0] in ("view", "materialized view", "table")}
+        funcs_a = {f.identity: f for kind in FUNCTION_KINDS for f in a.of_kind(kind)}
+        gone = {k[1] for k in self.drop if k[0] in ("view", "materialized view", "table", *FUNCTION_KINDS)}
+        gone |= {k[1] for k in self.enum_rebuilds}
+        gone |= {k[1] for k in self.drop if k[0] in ("domain", "type", "enum", "collation")}
         changed = True
         while changed:
             changed = False
@@ -236,10 +293,16 @@ class _Planner:
                     continue
                 reads = set(view.depends_on)  # type: ignore[attr-defined]
                 if reads & (gone | reshaped | rebuilt_tables):
-                    self.drop[view.key] = view
+                    self._rebuild_too(view)
                     gone.add(name)
-                    if view.key in b.objects:
-                        self.create[view.key] = b.objects[view.key]
+                    changed = True
+            for name, fn in funcs_a.items():
+                if fn.key in self.drop:
+                    continue
+                uses = set(fn.depends_on)  # type: ignore[attr-defined]
+                if uses & gone or (fn.sql_body and uses & reshaped):  # type: ignore[attr-defined]
+                    self._rebuild_too(fn)
+                    gone.add(name)
                     changed = True
 
         # Primary/unique constraints rebuilt: foreign keys that point at their table go too.
@@ -275,6 +338,116 @@ class _Planner:
             del self.drop[key]
         for key in [k for k, o in self.alter.items() if k[0] == "column" and o[0].relation in self.dropped_relations]:
             del self.alter[key]
+        self.pin_foreign_keys()
+        # Partitions b keeps whose parent is dropped (or rebuilt): detached first, or the DROP
+        # would take them along; attached again later where b has them as partitions.
+        self.detached: list[m.Table] = [
+            t for t in a.of_kind("table")  # type: ignore[misc]
+            if t.partition_of in self.dropped_relations and t.key not in self.drop and t.key in b.objects]  # type: ignore[attr-defined]
+        # Sequences b keeps whose owning column is dropped here (with its table, or to be
+        # added again): released first, or the DROP would take them along.
+        self.released: list[m.Sequence] = []
+        for seq in a.of_kind("sequence"):
+            owner = seq.owned_by and a.objects.get(("column", seq.owned_by))  # type: ignore[attr-defined]
+            if owner and seq.key in b.objects and seq.key not in self.drop and (
+                    owner.relation in self.dropped_relations or owner.key in self.drop):
+                self.released.append(seq)  # type: ignore[arg-type]
+        self.dropped_names = {k[1] for k in self.drop if k[0] in (*RELATION_KINDS, "type", "enum", "domain")}
+
+    def _rebuild_too(self, obj: m.CatalogObject) -> None:
+        """Drop ``obj`` (of a) and, when b still has it, create it again from b."""
+        self.drop[obj.key] = obj
+        self.alter.pop(obj.key, None)
+        if obj.key in self.b.objects:
+            self.create[obj.key] = self.b.objects[obj.key]
+
+    def pin_foreign_keys(self) -> None:
+        """Foreign keys that must be dropped on their own, before what they point at goes.
+
+        A foreign key depends on the referenced table (and its partitions) and on the unique
+        index behind the referenced columns. When that table is dropped or rebuilt, or that
+        key or index dropped, the foreign key is dropped first, and added again (from b)
+        when b still has it. A foreign key on a table that is itself dropped would go with
+        its table, but tables are dropped one at a time: it is dropped first unless its
+        table is dropped before the table it points at."""
+        a = self.a
+        partitions: dict[str, list[str]] = {}
+        for t in a.of_kind("table"):
+            if t.partition_of:  # type: ignore[attr-defined]
+                partitions.setdefault(t.partition_of, []).append(t.identity)  # type: ignore[attr-defined]
+
+        def family(rel: str) -> set[str]:
+            out, todo = set(), [rel]
+            while todo:
+                r = todo.pop()
+                if r not in out:
+                    out.add(r)
+                    todo += partitions.get(r, [])
+            return out
+
+        losing_key = set()  # tables whose unique keys or indexes are dropped
+        for key, obj in self.drop.items():
+            if key[0] == "constraint" and obj.type in ("primary key", "unique"):  # type: ignore[attr-defined]
+                losing_key.add(obj.relation)
+            elif key[0] == "index" and obj.unique:  # type: ignore[attr-defined]
+                losing_key.add(obj.relation)
+        self.table_drop_order, position = self._table_drop_order(family)
+        for fk in a.of_kind("constraint"):
+            if fk.type != "foreign key" or fk.key in self.drop:  # type: ignore[attr-defined]
+                continue
+            target = fk.references  # type: ignore[attr-defined]
+            own = fk.relation
+            gone = family(target) & self.dropped_relations
+            if own in self.dropped_relations:
+                # it goes with its table, unless what it points at goes first
+                needs = target in losing_key or any(
+                    position.get(t, -1) < position.get(own, -1) for t in gone if t != own)
+            else:
+                needs = bool(gone) or target in losing_key
+            if not needs:
+                continue
+            self.drop[fk.key] = fk
+            self.alter.pop(fk.key, None)
+            if fk.key in self.b.objects and fk.key not in self.create and own not in self.created_relations:
+                self.create[fk.key] = self.b.objects[fk.key]
+
+    def _table_drop_order(self, family: Callable[[str], set[str]]) -> tuple[list[str], dict[str, int]]:
+        """Dropped tables in a workable order, and for each its group's place in it.
+
+        A table and its dropped partitions and children form a group, dropped children
+        first. Groups with foreign keys go before the groups they point at (cycles broken by
+        name: pin_foreign_keys drops those keys first)."""
+        tables = {o.identity: o for o in self._of(self.drop, "table")}
+        parents = {n: [p for p in (t.partition_of, *t.inherits) if p in tables] for n, t in tables.items()}
+        root: dict[str, str] = {n: n for n in tables}
+
+        def find(n: str) -> str:
+            while root[n] != n:
+                root[n] = root[root[n]]
+                n = root[n]
+            return n
+
+        for n, ps in parents.items():
+            for p in ps:
+                root[find(n)] = find(p)
+        groups: dict[str, list[str]] = {}
+        for n in tables:
+            groups.setdefault(find(n), []).append(n)
+        refs: dict[str, set[str]] = {}
+        for fk in self.a.of_kind("constraint"):
+            if fk.type == "foreign key" and fk.relation in tables:  # type: ignore[attr-defined]
+                g = find(fk.relation)  # type: ignore[arg-type]
+                refs.setdefault(g, set()).update(
+                    find(t) for t in family(fk.references) if t in tables)  # type: ignore[attr-defined,arg-type]
+        group_order = list(reversed(_topo(groups, lambda g: sorted(refs.get(g, set()) - {g}))))
+        order: list[str] = []
+        place: dict[str, int] = {}
+        for i, g in enumerate(group_order):
+            members = {n: tables[n] for n in groups[g]}
+            for n in reversed(_topo(members, lambda n: parents[n])):
+                order.append(n)
+                place[n] = i
+        return order, place
 
     # -- output --------------------------------------------------------------------------------
     def plan(self) -> list[Statement]:
@@ -305,26 +478,36 @@ class _Planner:
             out.append(Statement(f"DROP POLICY IF EXISTS {pol.name} ON {pol.relation}"))
         for trg in self._of(self.drop, "trigger"):
             out.append(Statement(f"DROP TRIGGER IF EXISTS {trg.name} ON {trg.relation}"))
-        views = {o.identity: o for o in self._of(self.drop, "view", "materialized view")}
-        for name in reversed(_topo(views, lambda n: views[n].depends_on)):
-            view = views[name]
-            what = "MATERIALIZED VIEW" if view.kind == "materialized view" else "VIEW"
-            out.append(Statement(f"DROP {what} IF EXISTS {name}", note=self._note(view.key, "drop")))
+        # views and the functions dropped early, dependants first
+        objs = {o.identity: o for o in self._of(self.drop, "view", "materialized view")}
+        objs.update(self._dropped_functions(early=True))
+        for name in reversed(_topo(objs, lambda n: objs[n].depends_on)):
+            obj = objs[name]
+            if obj.kind in FUNCTION_KINDS:
+                out.append(Statement(f"DROP {obj.kind.upper()} IF EXISTS {name}", note=self._note(obj.key, "drop")))
+            else:
+                what = "MATERIALIZED VIEW" if obj.kind == "materialized view" else "VIEW"
+                out.append(Statement(f"DROP {what} IF EXISTS {name}", note=self._note(obj.key, "drop")))
         out += self.drop_routines_and_types(rebuilt=True)
-        for idx in self._of(self.drop, "index"):
-            out.append(Statement(f"DROP INDEX IF EXISTS {idx.identity}", note=self._note(idx.key, "drop")))
-        cons = self._of(self.drop, "constraint")
-        for con in sorted(cons, key=lambda c: (c.type != "foreign key", c.identity)):
+        # foreign keys before the keys and unique indexes they rely on; a partition's key
+        # before the partitioned index its index is attached to
+        cons = sorted(self._of(self.drop, "constraint"), key=lambda c: (c.type != "foreign key", c.identity))
+        for con in cons:
             out.append(Statement(f"ALTER TABLE {con.relation} DROP CONSTRAINT IF EXISTS {con.name}",
                                  note=self._note(con.key, "drop")))
+        for idx in self._of(self.drop, "index"):
+            out.append(Statement(f"DROP INDEX IF EXISTS {idx.identity}", note=self._note(idx.key, "drop")))
+        for seq in self.released:
+            out.append(Statement(f"ALTER SEQUENCE {seq.identity} OWNED BY NONE"))
+        for t in self.detached:
+            out += self.detach(t)
         for col in self._of(self.drop, "column"):
             rebuilt = col.key in self.create
             out.append(Statement(
                 f"ALTER TABLE {col.relation} DROP COLUMN IF EXISTS {col.name}",
                 destructive=None if rebuilt and col.generated else "drops the column and its data",
                 note=self._note(col.key, "drop")))
-        tables = {o.identity: o for o in self._of(self.drop, "table")}
-        for name in reversed(_topo(tables, lambda n: [p for p in (tables[n].partition_of, *tables[n].inherits) if p])):
+        for name in self.table_drop_order:
             out.append(Statement(f"DROP TABLE IF EXISTS {name}", destructive="drops the table and its data",
                                  note=self._note(("table", name), "drop")))
         # privileges / default privileges / comments that simply go away
@@ -338,6 +521,13 @@ class _Planner:
                 out.append(Statement(f"COMMENT ON {com.target} IS NULL"))
         return out
 
+    def _dropped_functions(self, *, early: bool) -> dict[str, Any]:
+        """Functions dropped early (with the views) are the rebuilt ones and those whose
+        signature or SQL-standard body uses a relation or type that is dropped; the others
+        are dropped last, once nothing (a column default, a trigger) uses them."""
+        return {f.identity: f for f in self._of(self.drop, *FUNCTION_KINDS)
+                if (f.key in self.create or bool(set(f.depends_on) & self.dropped_names)) == early}
+
     def drop_routines_and_types(self, *, rebuilt: bool) -> list[Statement]:
         """Functions, sequences, types and extensions: the ones rebuilt here are dropped with
         the other drops; the ones that simply go away last, once nothing uses them."""
@@ -346,15 +536,27 @@ class _Planner:
         def pick(*kinds: str) -> list[Any]:
             return [o for o in self._of(self.drop, *kinds) if (o.key in self.create) == rebuilt]
 
-        for fn in pick(*FUNCTION_KINDS):
-            out.append(Statement(f"DROP {fn.kind.upper()} IF EXISTS {fn.identity}", note=self._note(fn.key, "drop")))
+        # Dependants first: composite types and domains (a domain over another one first)
+        # before the enums they may use; functions after the domains whose CHECKs call them
+        # (the ones taking a dropped type went with the views).
         for seq in pick("sequence"):
             out.append(Statement(f"DROP SEQUENCE IF EXISTS {seq.identity}",
                                  destructive="drops the sequence and its current value"))
-        for dom in pick("domain"):
-            out.append(Statement(f"DROP DOMAIN IF EXISTS {dom.identity}", destructive="drops the domain"))
-        for typ in pick("type", "enum"):
+        types = {t.identity: t for t in pick("type")}
+        for name in reversed(_topo(types, lambda n: types[n].depends_on)):
+            out.append(Statement(f"DROP TYPE IF EXISTS {name}", destructive="drops the type"))
+        doms = {d.identity: d for d in pick("domain")}
+        for name in reversed(_topo(doms, lambda n: [doms[n].base_type])):
+            out.append(Statement(f"DROP DOMAIN IF EXISTS {name}", destructive="drops the domain"))
+        for typ in pick("enum"):
             out.append(Statement(f"DROP TYPE IF EXISTS {typ.identity}", destructive="drops the type"))
+        for coll in pick("collation"):
+            out.append(Statement(f"DROP COLLATION IF EXISTS {coll.identity}"))
+        if not rebuilt:  # (the early ones go with the views)
+            fns = self._dropped_functions(early=False)
+            for name in reversed(_topo(fns, lambda n: fns[n].depends_on)):
+                fn = fns[name]
+                out.append(Statement(f"DROP {fn.kind.upper()} IF EXISTS {name}", note=self._note(fn.key, "drop")))
         for ext in pick("extension"):
             out.append(Statement(f"DROP EXTENSION IF EXISTS {ext.name}",
                                  destructive="drops the extension and the objects it owns"))
@@ -371,31 +573,23 @@ class _Planner:
         for old, new, attrs in self._alters("extension"):
             if "schema" in attrs:
                 out.append(Statement(f"ALTER EXTENSION {new.name} SET SCHEMA {new.schema}"))
-            if "version" in attrs:
+            if "version" in attrs and _is_downgrade(old.version, new.version):
+                # extensions ship update scripts forwards only: re-create at the older version
+                out.append(Statement(f"DROP EXTENSION {new.name}", destructive=(
+                    f"downgrades {new.name} from {old.version} to {new.version} by re-creating it; fails while"
+                    " objects depend on it")))
+                out.append(Statement(
+                    f"CREATE EXTENSION {new.name} WITH SCHEMA {new.schema} VERSION {literal(new.version)}"))
+            elif "version" in attrs:
                 out.append(Statement(f"ALTER EXTENSION {new.name} UPDATE TO {literal(new.version)}"))
+        for coll in self._of(self.create, "collation"):
+            out.append(self.create_collation(coll))
         # types
         for enum in self._of(self.create, "enum"):
             labels = ", ".join(literal(x) for x in enum.labels)
             out.append(Statement(f"CREATE TYPE {enum.identity} AS ENUM ({labels})"))
         for old, new, attrs in self._alters("enum"):
             out += self.alter_enum(old, new)
-        for typ in self._of(self.create, "type"):
-            out.append(Statement(f"CREATE TYPE {typ.identity} AS ({', '.join(typ.attributes)})"))
-        for old, new, attrs in self._alters("type"):
-            out += self.alter_composite(old, new)
-        for dom in self._of(self.create, "domain"):
-            sql = f"CREATE DOMAIN {dom.identity} AS {dom.base_type}"
-            if dom.collation:
-                sql += f" COLLATE {dom.collation}"
-            if dom.default is not None:
-                sql += f" DEFAULT {dom.default}"
-            if dom.not_null:
-                sql += " NOT NULL"
-            for con in dom.constraints:
-                sql += f" CONSTRAINT {con}"
-            out.append(Statement(sql))
-        for old, new, attrs in self._alters("domain"):
-            out += self.alter_domain(old, new)
         # sequences (ownership later, once the columns exist)
         for seq in self._of(self.create, "sequence"):
             out.append(Statement(
@@ -422,11 +616,41 @@ class _Planner:
                 out.append(Statement(f"ALTER SEQUENCE {new.identity} {' '.join(opts)}"))
             if "owned_by" in attrs and new.owned_by is None:
                 out.append(Statement(f"ALTER SEQUENCE {new.identity} OWNED BY NONE"))
-        # functions with a string body (not parsed against tables until called)
-        fns = self._of(self.create, *FUNCTION_KINDS) + [n for _, n, _ in self._alters(*FUNCTION_KINDS)]
-        for fn in sorted(fns, key=lambda f: f.identity):
-            if not fn.sql_body:
-                out.append(Statement(fn.definition.strip(), note=self._note(fn.key, "create")))
+        # functions with a string body (not parsed against tables until called), unless their
+        # signature uses a table's or view's row type
+        fns = {f.identity: f for f in self._of(self.create, *FUNCTION_KINDS) + [
+            n for _, n, _ in self._alters(*FUNCTION_KINDS)]}
+        relations_b = {o.identity for kind in RELATION_KINDS for o in self.b.of_kind(kind)}
+        early = {n for n, f in fns.items() if not f.sql_body and not set(f.depends_on) & relations_b}
+        # ... together with the domains, in dependency order: a function may take a domain,
+        # a domain's CHECK may call a function, a domain may be over another domain
+        doms = {d.identity: d for d in self._of(self.create, "domain", "type")}
+        group: dict[str, Any] = {**{n: fns[n] for n in early}, **doms}
+        for name in _topo(group, lambda n: (*group[n].depends_on, getattr(group[n], "base_type", ""))):
+            obj = group[name]
+            if obj.kind == "domain":
+                out.append(self.create_domain(obj))
+            elif obj.kind == "type":
+                out.append(Statement(f"CREATE TYPE {obj.identity} AS ({', '.join(obj.attributes)})"))
+            else:
+                out.append(Statement(obj.definition.strip(), note=self._note(obj.key, "create")))
+        for old, new, attrs in self._alters("type"):
+            out += self.alter_composite(old, new)
+        for old, new, attrs in self._alters("domain"):
+            out += self.alter_domain(old, new)
+        # the others after the tables (SQL-standard bodies are parsed at creation), and after
+        # the views they read when those are created here too
+        views = {o.identity: o for o in self._of(self.create, "view", "materialized view")}
+        late = {n: f for n, f in fns.items() if n not in early}
+        deferred: set[str] = set()
+        changed = True
+        while changed:
+            changed = False
+            for name, fn in late.items():
+                if name not in deferred and set(fn.depends_on) & (views.keys() | deferred):
+                    deferred.add(name)
+                    changed = True
+        middle = {n: f for n, f in late.items() if n not in deferred}
         # tables
         tables = {o.identity: o for o in self._of(self.create, "table")}
         for name in _topo(tables, lambda n: [p for p in (tables[n].partition_of, *tables[n].inherits) if p]):
@@ -439,37 +663,52 @@ class _Planner:
                                  note=self._note(col.key, "add")))
         for old, new, attrs in self._alters("column"):
             out += self.alter_column(old, new, attrs)
+        # partitions attached (once their columns match the parent's)
+        attaching = {t.key: self.b.objects[t.key] for t in self.detached if self.b.objects[t.key].partition_of}  # type: ignore[attr-defined]
+        attaching.update({new.key: new for old, new, attrs in self._alters("table") if new.partition_of and (
+            "partition_of" in attrs or "partition_bound" in attrs)})
+        for key in sorted(attaching):
+            out += self.attach(attaching[key])
         # sequence ownership
-        for seq in self._of(self.create, "sequence") + [n for _, n, a in self._alters("sequence") if "owned_by" in a]:
+        owned = {s.key: s for s in self._of(self.create, "sequence")}
+        owned.update({n.key: n for _, n, a in self._alters("sequence") if "owned_by" in a})
+        owned.update({s.key: self.b.objects[s.key] for s in self.released})
+        for seq in (owned[k] for k in sorted(owned)):
             if seq.owned_by:
                 out.append(Statement(f"ALTER SEQUENCE {seq.identity} OWNED BY {seq.owned_by}"))
-        # functions with an SQL-standard body (parsed now: after the tables they read)
-        for fn in sorted(fns, key=lambda f: f.identity):
-            if fn.sql_body:
-                out.append(Statement(fn.definition.strip(), note=self._note(fn.key, "create")))
-        # constraints: keys and checks, then foreign keys
+        # functions with an SQL-standard body or a row type in their signature, in dependency order
+        for name in _topo(middle, lambda n: middle[n].depends_on):
+            out.append(Statement(middle[name].definition.strip(), note=self._note(middle[name].key, "create")))
+        # constraints: keys and checks; then indexes (a unique one may be what a foreign key
+        # points at; a materialized view's come after the view); then foreign keys
         cons = self._of(self.create, "constraint")
-        for con in sorted(cons, key=lambda c: (c.type == "foreign key", c.identity)):
-            sql = f"ALTER TABLE {con.relation} ADD CONSTRAINT {con.name} {con.definition}"
-            if not con.validated:
-                sql += " NOT VALID"
-            out.append(Statement(sql, note=self._note(con.key, "add")))
-        for old, new, attrs in self._alters("constraint"):
-            out.append(Statement(f"ALTER TABLE {new.relation} VALIDATE CONSTRAINT {new.name}"))
-        # indexes (a materialized view's come after the view)
+        for con in cons:
+            if con.type != "foreign key":
+                out.append(self.add_constraint(con))
         later_indexes = []
-        for idx in self._of(self.create, "index"):
+        # a partitioned table's index before its partitions' own ones: created the other way
+        # round, the partitioned index would take over a matching partition index
+        partitioned = {t.identity for t in self.b.of_kind("table") if t.type == "partitioned"}  # type: ignore[attr-defined]
+        for idx in sorted(self._of(self.create, "index"), key=lambda i: (i.table not in partitioned, i.identity)):
             if ("materialized view", idx.table) in self.create:
                 later_indexes.append(idx)
             else:
                 out.append(self.create_index(idx))
-        # views, in dependency order
-        views = {o.identity: o for o in self._of(self.create, "view", "materialized view")}
-        for name in _topo(views, lambda n: views[n].depends_on):
-            view = views[name]
-            what = "MATERIALIZED VIEW" if view.kind == "materialized view" else "VIEW"
-            opts = f" WITH ({', '.join(view.options)})" if view.options else ""
-            out.append(Statement(f"CREATE {what} {name}{opts} AS\n{view.definition}", note=self._note(view.key, "create")))
+        for con in cons:
+            if con.type == "foreign key":
+                out.append(self.add_constraint(con))
+        for old, new, attrs in self._alters("constraint"):
+            out.append(Statement(f"ALTER TABLE {new.relation} VALIDATE CONSTRAINT {new.name}"))
+        # views, and the functions that read them, in dependency order
+        objs: dict[str, Any] = {**views, **{n: late[n] for n in deferred}}
+        for name in _topo(objs, lambda n: objs[n].depends_on):
+            obj = objs[name]
+            if obj.kind in FUNCTION_KINDS:
+                out.append(Statement(obj.definition.strip(), note=self._note(obj.key, "create")))
+                continue
+            what = "MATERIALIZED VIEW" if obj.kind == "materialized view" else "VIEW"
+            opts = f" WITH ({', '.join(obj.options)})" if obj.options else ""
+            out.append(Statement(f"CREATE {what} {name}{opts} AS\n{obj.definition}", note=self._note(obj.key, "create")))
         for idx in later_indexes:
             out.append(self.create_index(idx))
         # triggers
@@ -627,11 +866,9 @@ class _Planner:
     def alter_table(self, old: m.Table, new: m.Table, attrs: dict[str, Any]) -> list[Statement]:
         out = []
         name = new.identity
-        if "partition_of" in attrs or "partition_bound" in attrs:
+        if ("partition_of" in attrs or "partition_bound" in attrs) and old not in self.detached:
             if old.partition_of:
-                out.append(Statement(f"ALTER TABLE {old.partition_of} DETACH PARTITION {name}"))
-            if new.partition_of:
-                out.append(Statement(f"ALTER TABLE {new.partition_of} ATTACH PARTITION {name} {new.partition_bound}"))
+                out += self.detach(old)  # (attached again, or to another parent, in attach())
         if "persistence" in attrs:
             out.append(Statement(f"ALTER TABLE {name} SET {'UNLOGGED' if new.persistence == 'unlogged' else 'LOGGED'}"))
         if "options" in attrs:
@@ -647,10 +884,40 @@ class _Planner:
             out.append(Statement(f"ALTER TABLE {name} {'FORCE' if new.rls_forced else 'NO FORCE'} ROW LEVEL SECURITY"))
         return out
 
+    def detach(self, t: m.Table) -> list[Statement]:
+        """DETACH PARTITION, then drop what the partition had from its parent and would keep
+        as its own (constraints, indexes): a's snapshot does not list them, so whatever b has
+        on the table is added by the plan anyway."""
+        out = [Statement(f"ALTER TABLE {t.partition_of} DETACH PARTITION {t.identity}")]
+        for entry in t.cloned:
+            what, name = entry.split(" ", 1)
+            if what == "constraint":
+                out.append(Statement(f"ALTER TABLE {t.identity} DROP CONSTRAINT IF EXISTS {name}"))
+            else:
+                out.append(Statement(f"DROP INDEX IF EXISTS {name}"))
+        return out
+
+    def attach(self, t: m.Table) -> list[Statement]:
+        """ATTACH PARTITION. PostgreSQL wants the table to have its parent's CHECK
+        constraints already (they then merge): the ones it lacks are added first."""
+        out = []
+        for con in self.b.of_kind("constraint"):
+            if con.relation == t.partition_of and con.type == "check":  # type: ignore[attr-defined]
+                own = ("constraint", f"{t.identity}.{con.name}")  # type: ignore[attr-defined]
+                if own not in self.a.objects or own in self.drop:
+                    out.append(Statement(f"ALTER TABLE {t.identity} ADD CONSTRAINT {con.name} {con.definition}"))  # type: ignore[attr-defined]
+        out.append(Statement(f"ALTER TABLE {t.partition_of} ATTACH PARTITION {t.identity} {t.partition_bound}"))
+        return out
+
     def alter_column(self, old: m.Column, new: m.Column, attrs: dict[str, Any]) -> list[Statement]:
         out = []
         at = f"ALTER TABLE {new.relation} ALTER COLUMN {new.name}"
         retyped = "type" in attrs or "collation" in attrs
+        if "generated" in attrs:  # in place: see _generated_in_place
+            if new.generated is None:
+                out.append(Statement(f"{at} DROP EXPRESSION"))
+            else:
+                out.append(Statement(f"{at} SET EXPRESSION AS ({new.generated.rsplit(' ', 1)[0]})"))
         if "identity" in attrs and old.identity_kind and not new.identity_kind:
             out.append(Statement(f"{at} DROP IDENTITY"))
         if old.default is not None and ("default" in attrs or retyped):
@@ -676,6 +943,36 @@ class _Planner:
         if "compression" in attrs:
             out.append(Statement(f"{at} SET COMPRESSION {new.compression or 'default'}"))
         return out
+
+    def create_domain(self, dom: m.Domain) -> Statement:
+        sql = f"CREATE DOMAIN {dom.identity} AS {dom.base_type}"
+        if dom.collation:
+            sql += f" COLLATE {dom.collation}"
+        if dom.default is not None:
+            sql += f" DEFAULT {dom.default}"
+        if dom.not_null:
+            sql += " NOT NULL"
+        for con in dom.constraints:
+            sql += f" CONSTRAINT {con}"
+        return Statement(sql)
+
+    def create_collation(self, coll: m.Collation) -> Statement:
+        opts = [f"provider = {coll.provider}"]
+        if coll.provider == "libc":
+            opts += [f"lc_collate = {literal(coll.lc_collate or '')}", f"lc_ctype = {literal(coll.lc_ctype or '')}"]
+        else:
+            opts.append(f"locale = {literal(coll.locale or '')}")
+        if not coll.deterministic:
+            opts.append("deterministic = false")
+        if coll.rules:
+            opts.append(f"rules = {literal(coll.rules)}")
+        return Statement(f"CREATE COLLATION {coll.identity} ({', '.join(opts)})")
+
+    def add_constraint(self, con: m.Constraint) -> Statement:
+        sql = f"ALTER TABLE {con.relation} ADD CONSTRAINT {con.name} {con.definition}"
+        if not con.validated:
+            sql += " NOT VALID"
+        return Statement(sql, note=self._note(con.key, "add"))
 
     def create_index(self, idx: m.Index) -> Statement:
         # An index on a partitioned table prints as ON ONLY; without it, it cascades to partitions.

@@ -1,6 +1,8 @@
 -- Table columns: type with modifiers, NOT NULL, default, identity, generated expression,
 -- collation (only when not the type's default), compression (14+) and position among the
--- table's live columns. Inherited columns (partitions, INHERITS) belong to the parent.
+-- table's live columns. Inherited columns (partitions, INHERITS: inhcount > 0) belong to the
+-- parent; they are read too, apart from the others, for a table that leaves or joins its
+-- parent (DETACH / ATTACH PARTITION) and keeps its columns.
 SELECT * FROM (
   SELECT quote_ident(n.nspname) AS schema, quote_ident(c.relname) AS "table", quote_ident(a.attname) AS name,
          row_number() OVER (PARTITION BY a.attrelid ORDER BY a.attnum) AS position,
@@ -30,5 +32,4 @@ SELECT * FROM (
     AND NOT EXISTS (SELECT FROM pg_catalog.pg_depend d
                     WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
 ) cols
-WHERE inhcount = 0
 ORDER BY schema, "table", position

@@ -1,0 +1,1 @@
+create table public.items (id int primary key, price numeric);
