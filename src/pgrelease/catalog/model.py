@@ -361,8 +361,25 @@ class Policy(CatalogObject):
         return qualify(self.schema, self.table)
 
 
+class _OnAnObject:
+    """Privileges and comments hang off another object: ``owner_key`` names it (a column
+    privilege or comment hangs off its column), ``relation`` the table it belongs to."""
+
+    object_type: str
+    object_name: str
+    table: str | None
+
+    @property
+    def relation(self) -> str | None:
+        return self.table
+
+    @property
+    def owner_key(self) -> Key:
+        return (self.object_type, self.object_name)
+
+
 @dataclass(frozen=True)
-class Privilege(CatalogObject):
+class Privilege(_OnAnObject, CatalogObject):
     """What one grantee holds on one object (table, view, sequence, column, function, schema)."""
 
     KIND: ClassVar[str] = "privilege"
@@ -378,15 +395,6 @@ class Privilege(CatalogObject):
     @property
     def identity(self) -> str:
         return f"{self.object_type} {self.object_name} to {self.grantee}"
-
-    @property
-    def relation(self) -> str | None:
-        return self.table
-
-    @property
-    def owner_key(self) -> Key:
-        """Key of the object the privilege is on (a column privilege hangs off its column)."""
-        return (self.object_type, self.object_name)
 
 
 @dataclass(frozen=True)
@@ -408,7 +416,7 @@ class DefaultPrivilege(CatalogObject):
 
 
 @dataclass(frozen=True)
-class Comment(CatalogObject):
+class Comment(_OnAnObject, CatalogObject):
     KIND: ClassVar[str] = "comment"
     COMPARE: ClassVar[tuple[str, ...]] = ("text",)
     object_type: str
@@ -420,14 +428,6 @@ class Comment(CatalogObject):
     @property
     def identity(self) -> str:
         return f"{self.object_type} {self.object_name}"
-
-    @property
-    def relation(self) -> str | None:
-        return self.table
-
-    @property
-    def owner_key(self) -> Key:
-        return (self.object_type, self.object_name)
 
 
 @dataclass(frozen=True)
