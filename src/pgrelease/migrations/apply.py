@@ -187,14 +187,7 @@ def _run_in_transaction(conn: psycopg.Connection, item: ParsedMigration, options
                 except psycopg.Error as exc:
                     raise _StatementError(exc, _statement_at(item, offsets, exc)) from None
             else:
-                conn.execute("RESET ALL")
-                _set_timeouts(conn, options, local=True)
-                with conn.cursor() as cur:
-                    for stmt in item.statements:
-                        try:
-                            _execute(cur, stmt)
-                        except psycopg.Error as exc:
-                            raise _StatementError(exc, stmt) from None
+                _run_statements(conn, item, options)
                 history.record(conn, migration.version, migration.name, item.statement_texts)
     except _StatementError as failed:
         if failed.stmt is None:
@@ -248,22 +241,28 @@ def _statement_at(item: ParsedMigration, offsets: list[int], exc: psycopg.Error)
     return stmt
 
 
+def _run_statements(conn: psycopg.Connection, item: ParsedMigration, options: PushOptions) -> None:
+    """Inside the caller's transaction: fresh session settings, the timeouts, then each
+    statement; the first failure raises _StatementError naming its statement."""
+    conn.execute("RESET ALL")
+    _set_timeouts(conn, options, local=True)
+    with conn.cursor() as cur:
+        for stmt in item.statements:
+            try:
+                _execute(cur, stmt)
+            except psycopg.Error as exc:
+                raise _StatementError(exc, stmt) from None
+
+
 def _locate(conn: psycopg.Connection, item: ParsedMigration, options: PushOptions,
             original: psycopg.Error) -> _StatementError:
     """Replay statement by statement in a transaction that is always rolled back."""
     try:
         with conn.transaction(force_rollback=True):
-            _set_timeouts(conn, options, local=True)
-            with conn.cursor() as cur:
-                for stmt in item.statements:
-                    try:
-                        _execute(cur, stmt)
-                    except psycopg.Error as exc:
-                        if exc.sqlstate == original.sqlstate:
-                            return _StatementError(exc, stmt)
-                        return _StatementError(original, stmt)
-    except psycopg.OperationalError:
-        raise
+            _run_statements(conn, item, options)
+    except _StatementError as failed:
+        same = failed.exc.sqlstate == original.sqlstate
+        return failed if same else _StatementError(original, failed.stmt)
     return _StatementError(original, item.statements[-1] if item.statements else Statement("", 1, 1, 1))
 
 
