@@ -12,34 +12,29 @@ from .db.dsn import Dsn
 from .errors import UsageError
 from .migrations import history
 from .migrations.apply import ProgressFn, PushOptions, load_plan, push as apply_push, statements_of
-from .migrations.files import MIGRATIONS_DIR, discover
-from .report.model import MigrationEntry, Report
-from .report.render import DATA_RENDERERS
+from .migrations.files import MIGRATIONS_DIR, MigrationSet, discover
+from .migrations.outcome import MigrationEntry
+from .report.model import Report
+from .report.steps import push_step
 
 
 def push(workdir: Path, dsn: Dsn, options: PushOptions = PushOptions(), *,
          connect_options: ConnectOptions | None = None, progress: ProgressFn | None = None) -> Report:
-    report = Report(command="push", target=dsn.masked())
     migrations = discover(workdir)
-    report.warnings.extend(f"skipped {p}: {why}" for p, why in migrations.skipped)
     result = apply_push(dsn, migrations, options, connect_options=connect_options, progress=progress)
-    report.migrations.extend(result.entries)
-    report.warnings.extend(result.warnings)
-    report.notes.extend(result.notes)
-    if result.failure is not None:
-        report.errors.append(result.failure)
-    if options.dry_run:
-        report.data["dry_run"] = True
-    elif not result.entries:
-        report.notes.append("nothing to apply: the database is up to date")
-    return report
+    step = push_step(result, skipped=skipped_warnings(migrations), dry_run=options.dry_run)
+    return Report.of("push", step, target=dsn.masked())
+
+
+def skipped_warnings(migrations: MigrationSet) -> list[str]:
+    return [f"skipped {p}: {why}" for p, why in migrations.skipped]
 
 
 def status(workdir: Path, dsn: Dsn, *, connect_options: ConnectOptions | None = None) -> Report:
     """Local and recorded versions side by side, like `supabase migration list`."""
     report = Report(command="status", target=dsn.masked())
     migrations = discover(workdir)
-    report.warnings.extend(f"skipped {p}: {why}" for p, why in migrations.skipped)
+    report.warnings.extend(skipped_warnings(migrations))
     with connect(dsn, connect_options) as conn:
         exists = history.history_exists(conn)
         plan = load_plan(conn, migrations)
@@ -68,18 +63,6 @@ def status(workdir: Path, dsn: Dsn, *, connect_options: ConnectOptions | None = 
         report.warnings.append(f"applied migration(s) edited since: {', '.join(sorted(edited))}")
     return report
 
-
-def _render_status(report: Report) -> list[str]:
-    rows = report.data.get("rows", [])
-    lines = [f"  {'LOCAL':<16} {'REMOTE':<16} {'STATE':<14} NAME"]
-    for row in rows:
-        lines.append(f"  {row['local'] or '':<16} {row['remote'] or '':<16} {row['state']:<14} {row['name'] or ''}")
-    pending = sum(1 for r in rows if r["state"] in ("pending", "out-of-order"))
-    lines.append(f"  {len(rows)} migrations, {pending} pending")
-    return lines
-
-
-DATA_RENDERERS["status"] = _render_status
 
 _NAME = re.compile(r"[^a-z0-9_]+")
 

@@ -27,7 +27,7 @@ from .config import LintConfig, load_lint_config
 from .engine import Engine, FileSummary, Finding, LintResult, Source
 
 __all__ = [
-    "FileSummary", "Finding", "LintConfig", "LintResult", "Selection", "Source", "lint_example", "lint_files", "lint_project",
+    "FileSummary", "Finding", "LintConfig", "LintResult", "LintRun", "Selection", "Source", "lint_example", "lint_files", "lint_project",
     "lint_report", "lint_sql",
 ]
 
@@ -201,6 +201,14 @@ def select(workdir: Path, *, files: Iterable[Path | str] = (), dsn: Any = None, 
     return Selection("all", sources=named + odd)
 
 
+@dataclass
+class LintRun:
+    """What ``pgrelease lint`` checked (the selection) and found (the result)."""
+
+    selection: Selection
+    result: LintResult
+
+
 def lint_project(workdir: Path, *, files: Iterable[Path | str] = (), dsn: Any = None, base: str | None = None,
                  config: LintConfig | None = None, connect_options: Any = None) -> tuple[Selection, LintResult]:
     selection = select(workdir, files=files, dsn=dsn, base=base, connect_options=connect_options)
@@ -213,42 +221,8 @@ def lint_project(workdir: Path, *, files: Iterable[Path | str] = (), dsn: Any = 
 def lint_report(workdir: Path, *, files: Iterable[Path | str] = (), dsn: Any = None, base: str | None = None,
                 config: LintConfig | None = None, connect_options: Any = None) -> Report:
     """``pgrelease lint`` as a Report: ``data["findings"]``; failed when any finding is an error."""
+    from ..report.steps import lint_step
+
     selection, result = lint_project(workdir, files=files, dsn=dsn, base=base, config=config,
                                      connect_options=connect_options)
-    report = Report(command="lint", target=selection.target)
-    report.notes.extend(selection.notes)
-    report.data["mode"] = selection.mode
-    report.data["findings"] = [f.to_dict() for f in result.findings]
-    report.data["files"] = [f.to_dict() for f in result.files]
-    report.data["summary"] = {"files": len(result.files), "statements": result.statements,
-                              "errors": len(result.errors), "warnings": len(result.warnings)}
-    report.failed = not result.ok
-    if not result.files:
-        report.notes.append({"pending": "nothing pending: no migration to lint",
-                             "changed": "no migration changed since the base ref"}.get(selection.mode,
-                                                                                       "no migration to lint"))
-    return report
-
-
-def render_findings(report: Report) -> list[str]:
-    """Text lines for a lint Report: ``file:line:col: error[rule] message`` + indented help."""
-    lines = []
-    for f in report.data.get("findings", ()):
-        lines.append(f"{f['file']}:{f['line']}:{f['column']}: {f['severity']}[{f['rule']}] {f['message']}")
-        if f.get("excerpt"):
-            lines.append(f"    | {f['excerpt']}")
-        lines.append(f"    help: {f['help']}")
-    summary = report.data.get("summary")
-    if summary:
-        lines.append(f"{summary['errors']} error(s), {summary['warnings']} warning(s) in {summary['files']} file(s), "
-                     f"{summary['statements']} statement(s) [{report.data.get('mode')}]")
-    return lines
-
-
-def _register() -> None:
-    from ..report.render import DATA_RENDERERS
-
-    DATA_RENDERERS["lint"] = render_findings
-
-
-_register()
+    return Report.of("lint", lint_step(LintRun(selection, result)), target=selection.target)

@@ -15,7 +15,7 @@ from psycopg import errors as pgerrors, sql
 from ..db.connect import ConnectOptions, connect
 from ..db.dsn import Dsn
 from ..errors import EnvironmentFailure, MigrationFailed, PgReleaseError
-from ..report.model import MigrationEntry
+from .outcome import MigrationEntry
 from . import history
 from .files import MigrationFile, MigrationSet
 from .parse import ParsedMigration, parse_migration

@@ -36,6 +36,15 @@ class MigrationFile:
     def sort_key(self) -> tuple[int, str]:
         return (int(self.version), self.version)
 
+    @classmethod
+    def from_history(cls, version: str, name: str | None, statements: tuple[str, ...]) -> "MigrationFile":
+        """A migration known only from its history row (another branch's, on a shared staging
+        database): its recorded statements stand in for the file."""
+        display = f"history row {version}_{name or 'unnamed'} (no local file)"
+        migration = cls(version, name or "", Path(f"{version}_{name or 'unnamed'}.sql"), display)
+        migration.__dict__["text"] = "".join(f"{stmt}\n;\n" for stmt in statements)  # fills the cached text
+        return migration
+
 
 @dataclass
 class MigrationSet:

@@ -7,17 +7,18 @@ should have produced and did not."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..catalog import DiffResult, diff_databases
-from ..catalog.render import render_text
 from ..db.connect import ConnectOptions, connect
 from ..db.dsn import Dsn
 from ..migrations import history
 from ..migrations.files import discover
-from ..report.model import FAIL, OK, Report
-from .shadow import ProgressFn, ShadowOptions, replayed_shadow
+from ..report.model import Report, Step
+from ..report.steps import diff_checks, drift_step
+from .shadow import ProgressFn, ShadowOptions, ShadowRun, replayed_shadow
 
 
 @dataclass(frozen=True)
@@ -30,61 +31,87 @@ class DriftOptions:
     baseline: bool = True
 
 
-def _add_diff(report: Report, result: DiffResult, options: DriftOptions, check_name: str) -> None:
-    report.data["diff"] = result.to_dict(with_sql=options.with_sql)
-    report.details.extend(f"  {line}" for line in render_text(result.changes).splitlines())
-    if options.with_sql:
-        report.details.append("  -- SQL that would turn the first side into the second (best effort):")
-        report.details.extend(f"  {line}" for stmt in result.to_sql() for line in stmt.splitlines())
-    counts = result.counts()
-    if result.has_changes:
-        summary = f"{len(result.changes)} difference(s): {counts['add']} added, {counts['remove']} removed, {counts['change']} changed"
-        if result.destructive:
-            summary += f"; {len(result.destructive)} would need destructive SQL to reconcile"
-        report.add_check(check_name, FAIL, summary)
-    else:
-        report.add_check(check_name, OK, "no differences")
+@dataclass
+class DriftResult:
+    target: str  # masked
+    diff: DiffResult | None = None  # None when the replay failed
+    replay: ShadowRun | None = None
+    replayed: int = 0
+    shadow: str = ""
+    warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    duration_ms: float = 0.0
+
+    @property
+    def drifted(self) -> bool:
+        return self.diff is not None and self.diff.has_changes
+
+
+def compare_with_shadow(run: ShadowRun, target: Dsn, result: DriftResult, options: DriftOptions,
+                        connect_options: ConnectOptions | None = None) -> DriftResult:
+    """Diff a replayed shadow (still running) against the target into ``result``."""
+    result.replayed = sum(1 for m in (run.push.entries if run.push else []) if m.status == "applied")
+    result.shadow = run.label
+    result.diff = diff_databases(run.dsn, target, include_schemas=options.schemas,
+                                 exclude_schemas=options.exclude_schemas, options=connect_options)
+    shadow_major = result.diff.source.server_version_num // 10000
+    target_major = result.diff.target.server_version_num // 10000
+    if shadow_major != target_major:
+        result.notes.append(
+            f"the shadow runs PostgreSQL {shadow_major} and the target {target_major}: privileges that only one major"
+            " knows and view-definition formatting are compared loosely; --pg-bin or --shadow-url with a"
+            f" PostgreSQL {target_major} server gives an exact comparison")
+    return result
+
+
+def drift(workdir: Path, target: Dsn, options: DriftOptions = DriftOptions(), *,
+          connect_options: ConnectOptions | None = None, progress: ProgressFn | None = None,
+          history_fallback: bool = False) -> DriftResult:
+    """Replay what ``target`` has applied on a fresh shadow and diff the two.
+
+    ``history_fallback``: a version the target recorded without a local file (another
+    branch's, on a shared staging database) is replayed from the statements its history row
+    recorded, so what it created is not drift; otherwise it is reported as a warning."""
+    started = time.perf_counter()
+    result = DriftResult(target=target.masked())
+    local = discover(Path(workdir)).by_version()
+    with connect(target, connect_options) as conn:
+        recorded = history.read_history(conn)
+    applied = frozenset(a.version for a in recorded if a.version in local)
+    unknown = [a for a in recorded if a.version not in local]
+    pending = [v for v in local if v not in applied]
+    extra = ()
+    if unknown and history_fallback:
+        extra = tuple(a for a in unknown if a.statements is not None)
+        result.notes.append(f"{len(extra)} version(s) recorded on the target with no local file were replayed from"
+                            f" their history rows ({', '.join(a.version for a in extra[:5])})")
+    elif unknown:
+        result.warnings.append(f"{len(unknown)} applied version(s) have no local file"
+                               f" ({', '.join(a.version for a in unknown[:5])}): what they created shows as drift")
+    if pending:
+        result.notes.append(f"{len(pending)} local migration(s) not applied on the target are not part of the comparison")
+    shadow_options = ShadowOptions(shadow_url=options.shadow_url, baseline=options.baseline, pg_bin=options.pg_bin,
+                                   run_checks=False, only_versions=applied, history_rows=extra)
+    with replayed_shadow(workdir, shadow_options, connect_options=connect_options, progress=progress) as run:
+        result.replay = run
+        result.warnings.extend(run.warnings)
+        result.notes.extend(run.notes)
+        if run.ok:
+            compare_with_shadow(run, target, result, options, connect_options)
+    result.duration_ms = (time.perf_counter() - started) * 1000
+    return result
 
 
 def diff_report(from_dsn: Dsn, to_dsn: Dsn, options: DriftOptions = DriftOptions(), *,
                 connect_options: ConnectOptions | None = None) -> Report:
-    report = Report(command="diff", target=f"{from_dsn.masked()} -> {to_dsn.masked()}")
     result = diff_databases(from_dsn, to_dsn, include_schemas=options.schemas,
                             exclude_schemas=options.exclude_schemas, options=connect_options)
-    _add_diff(report, result, options, "schema diff")
-    return report
+    step = Step("diff")
+    diff_checks(step, result, check_name="schema diff", with_sql=options.with_sql)
+    return Report.of("diff", step, target=f"{from_dsn.masked()} -> {to_dsn.masked()}")
 
 
 def drift_report(workdir: Path, target: Dsn, options: DriftOptions = DriftOptions(), *,
                  connect_options: ConnectOptions | None = None, progress: ProgressFn | None = None) -> Report:
-    report = Report(command="drift", target=target.masked())
-    local = discover(Path(workdir)).by_version()
-    with connect(target, connect_options) as conn:
-        recorded = [a.version for a in history.read_history(conn)]
-    applied = frozenset(v for v in recorded if v in local)
-    unknown = [v for v in recorded if v not in local]
-    pending = [v for v in local if v not in applied]
-    if unknown:
-        report.warnings.append(f"{len(unknown)} applied version(s) have no local file ({', '.join(unknown[:5])}):"
-                               " what they created shows as drift")
-    if pending:
-        report.notes.append(f"{len(pending)} local migration(s) not applied on the target are not part of the comparison")
-    shadow_options = ShadowOptions(shadow_url=options.shadow_url, baseline=options.baseline, pg_bin=options.pg_bin,
-                                   run_checks=False, only_versions=applied)
-    with replayed_shadow(workdir, shadow_options, report, connect_options=connect_options, progress=progress) as run:
-        if run is None:
-            return report
-        report.data["replayed"] = len(report.migrations)
-        report.data["shadow"] = run.label
-        report.migrations = []
-        result = diff_databases(run.dsn, target, include_schemas=options.schemas,
-                                exclude_schemas=options.exclude_schemas, options=connect_options)
-    report.target = target.masked()
-    shadow_major, target_major = result.source.server_version_num // 10000, result.target.server_version_num // 10000
-    if shadow_major != target_major:
-        report.notes.append(
-            f"the shadow runs PostgreSQL {shadow_major} and the target {target_major}: privileges that only one major"
-            " knows and view-definition formatting are compared loosely; --pg-bin or --shadow-url with a"
-            f" PostgreSQL {target_major} server gives an exact comparison")
-    _add_diff(report, result, options, "drift")
-    return report
+    result = drift(workdir, target, options, connect_options=connect_options, progress=progress)
+    return Report.of("drift", drift_step(result, with_sql=options.with_sql), target=target.masked())

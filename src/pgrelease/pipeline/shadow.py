@@ -5,6 +5,7 @@ an existing empty database (for example a service container in Actions)."""
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -12,7 +13,7 @@ from pathlib import Path
 
 from psycopg import sql
 
-from ..checks.sqlscripts import run_scripts
+from ..checks.sqlscripts import VerifyResult, run_scripts
 from ..db.baseline import (
     PREINSTALLED_IN_OWN_SCHEMA,
     apply_supabase_baseline,
@@ -22,11 +23,13 @@ from ..db.baseline import (
 from ..db.connect import ConnectOptions, connect
 from ..db.dsn import Dsn
 from ..db.embedded import EmbeddedServer
-from ..errors import EnvironmentFailure, UsageError
-from ..migrations.apply import ProgressFn, PushOptions, push
-from ..migrations.files import MigrationSet, discover
+from ..errors import EnvironmentFailure, PgReleaseError, UsageError
+from ..migrations.apply import ProgressFn, PushOptions, PushResult, push
+from ..migrations.files import MigrationFile, MigrationSet, discover
+from ..migrations.history import AppliedMigration
 from ..migrations.parse import ParsedMigration, parse_migration
 from ..report.model import Report
+from ..report.steps import shadow_step
 
 _CREATE_EXTENSION = re.compile(
     r'^\s*create\s+extension\s+(?:if\s+not\s+exists\s+)?(?:"((?:[^"]|"")+)"|([\w-]+))', re.IGNORECASE
@@ -51,14 +54,32 @@ class ShadowOptions:
     run_checks: bool = True
     statement_timeout: str = "0"
     only_versions: frozenset[str] | None = None  # replay just these (e.g. what a target has applied)
+    history_rows: tuple[AppliedMigration, ...] = ()  # also replay these from their recorded statements
 
 
 @dataclass
 class ShadowRun:
+    """A replay on a shadow database; while its ``replayed_shadow`` block runs, the shadow is
+    up, so later steps (drift, the ER diagram) can snapshot ``dsn``."""
+
     dsn: Dsn
     label: str
     server_version: str = ""
+    baseline: bool = True
     parsed: list[ParsedMigration] = field(default_factory=list)
+    push: PushResult | None = None  # the replay itself
+    verify: VerifyResult | None = None  # smoke + verify scripts on the shadow, when run
+    warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    duration_ms: float = 0.0
+
+    @property
+    def failure(self) -> PgReleaseError | None:
+        return self.push.failure if self.push is not None else None
+
+    @property
+    def ok(self) -> bool:
+        return self.push is not None and self.push.failure is None
 
 
 def required_extensions(parsed: list[ParsedMigration]) -> tuple[list[str], list[str]]:
@@ -180,36 +201,33 @@ def prepare_shadow(dsn: Dsn, migrations: MigrationSet, options: ShadowOptions,
 def replayed_shadow(
     workdir: Path,
     options: ShadowOptions,
-    report: Report,
     *,
     connect_options: ConnectOptions | None = None,
     progress: ProgressFn | None = None,
-) -> Iterator[ShadowRun | None]:
-    """Replay the project on a shadow and yield it (None if the replay failed; the report
-    then holds the error). The shadow is dropped when the block ends."""
+) -> Iterator[ShadowRun]:
+    """Replay the project on a shadow and yield the run; the shadow is dropped when the block
+    ends. A migration that fails leaves ``run.failure`` set (and no verify run); problems found
+    before anything runs (unrunnable files, a missing extension, no server) raise."""
+    started = time.perf_counter()
     migrations = discover(workdir)
-    for path, reason in migrations.skipped:
-        report.warnings.append(f"skipped {path}: {reason}")
+    skipped = [f"skipped {path}: {reason}" for path, reason in migrations.skipped]
     if options.only_versions is not None:
         migrations.files = [m for m in migrations.files if m.version in options.only_versions]
+    if options.history_rows:
+        migrations.files = sorted(migrations.files + [MigrationFile.from_history(a.version, a.name, a.statements or ())
+                                                      for a in options.history_rows], key=lambda m: m.sort_key)
     for m in migrations.files:  # refuse unrunnable files before starting anything
         parse_migration(m)
     with shadow_server(options, connect_options) as (dsn, label):
-        report.target = label
-        run = ShadowRun(dsn=dsn, label=label)
-        run.parsed = prepare_shadow(dsn, migrations, options, connect_options, report.notes)
+        run = ShadowRun(dsn=dsn, label=label, baseline=options.baseline, warnings=skipped)
+        run.parsed = prepare_shadow(dsn, migrations, options, connect_options, run.notes)
         with connect(dsn, connect_options) as conn:
             run.server_version = conn.execute("show server_version").fetchone()[0]
-            result = push(dsn, migrations, PushOptions(lock_wait=5, statement_timeout=options.statement_timeout),
-                          conn=conn, progress=progress)
-            report.migrations.extend(result.entries)
-            report.notes.extend(result.notes)
-            if result.failure is not None:
-                report.errors.append(result.failure)
-                yield None
-                return
-            if options.run_checks:
-                report.checks.extend(run_scripts(conn, workdir))
+            run.push = push(dsn, migrations, PushOptions(lock_wait=5, statement_timeout=options.statement_timeout),
+                            conn=conn, progress=progress)
+            if run.push.failure is None and options.run_checks:
+                run.verify = run_scripts(conn, workdir, target=label)
+        run.duration_ms = (time.perf_counter() - started) * 1000
         yield run
 
 
@@ -220,9 +238,6 @@ def shadow(
     connect_options: ConnectOptions | None = None,
     progress: ProgressFn | None = None,
 ) -> Report:
-    report = Report(command="shadow")
-    with replayed_shadow(workdir, options, report, connect_options=connect_options, progress=progress) as run:
-        if run is not None:
-            report.data["server_version"] = run.server_version
-            report.data["baseline"] = "supabase" if options.baseline else "none"
-    return report
+    """``pgrelease shadow``: a report of one step."""
+    with replayed_shadow(workdir, options, connect_options=connect_options, progress=progress) as run:
+        return Report.of("shadow", shadow_step(run), target=run.label)

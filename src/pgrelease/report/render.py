@@ -1,24 +1,27 @@
-"""Text and JSON renderings of a Report."""
+"""Text and JSON renderings of a Report.
+
+A one-step report renders as it always has (migrations, checks, the step's data section,
+notes, warnings, errors, verdict); a pipeline report renders each step under its own
+heading. The data section of a step is found by its kind in ``TEXT_SECTIONS``."""
 
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
+from typing import Any
 
 from ..errors import PgReleaseError
-from .model import FAIL, OK, SKIP, WARN, Report
+from .model import FAIL, OK, SKIP, WARN, Report, Step
+from .sections import TEXT_SECTIONS
 
 _MARK = {OK: "ok", WARN: "warn", FAIL: "FAIL", SKIP: "skip"}
-
-# Commands may register a function that renders their Report.data section as text lines.
-DATA_RENDERERS: dict[str, Callable[[Report], list[str]]] = {}
+VERDICT = {"ok": "OK", "failed": "FAILED", "error": "ERROR"}
 
 
 def render_json(report: Report) -> str:
     return json.dumps(report.to_dict(), indent=2, default=str, sort_keys=False)
 
 
-def _ms(value: float | None) -> str:
+def ms(value: float | None) -> str:
     if value is None:
         return ""
     return f"{value / 1000:.2f}s" if value >= 1000 else f"{value:.0f}ms"
@@ -37,38 +40,51 @@ def render_error_lines(err: PgReleaseError) -> list[str]:
     return lines
 
 
-def render_text(report: Report, *, quiet: bool = False) -> str:
-    verdict = {"ok": "OK", "failed": "FAILED", "error": "ERROR"}[report.status]
-    if quiet:
-        return f"{report.command}: {verdict}"
+def step_lines(step: Step) -> list[str]:
     lines: list[str] = []
-    if report.target:
-        lines.append(f"target: {report.target}")
-    for entry in report.migrations:
+    for entry in step.migrations:
         extra = []
         if entry.duration_ms is not None:
-            extra.append(_ms(entry.duration_ms))
+            extra.append(ms(entry.duration_ms))
         if entry.no_transaction:
             extra.append(f"NO TRANSACTION: {entry.no_transaction}")
         if entry.note:
             extra.append(entry.note)
         suffix = f"  ({'; '.join(extra)})" if extra else ""
         lines.append(f"  {entry.status:<12} {entry.version}  {entry.name}{suffix}")
-    for check in report.checks:
+    for check in step.checks:
         where = f" [{check.file}:{check.line}]" if check.file and check.line else ""
-        timing = f" ({_ms(check.duration_ms)})" if check.duration_ms is not None else ""
+        timing = f" ({ms(check.duration_ms)})" if check.duration_ms is not None else ""
         msg = f": {check.message}" if check.message else ""
         lines.append(f"  [{_MARK.get(check.status, check.status)}] {check.name}{where}{msg}{timing}")
-    renderer = DATA_RENDERERS.get(report.command)
-    if renderer:
-        lines.extend(renderer(report))
-    lines.extend(report.details)
-    for note in report.notes:
+    section = TEXT_SECTIONS.get(step.kind)
+    if section:
+        lines.extend(section(step))
+    lines.extend(step.details)
+    for note in step.notes:
         lines.append(f"note: {note}")
-    for warning in report.warnings:
+    for warning in step.warnings:
         lines.append(f"warning: {warning}")
-    for err in report.errors:
+    for err in step.errors:
         lines.extend(render_error_lines(err))
+    return lines
+
+
+def render_text(report: Report, *, quiet: bool = False) -> str:
+    verdict = VERDICT[report.status]
+    if quiet:
+        return f"{report.command}: {verdict}"
+    lines: list[str] = []
+    if report.target:
+        lines.append(f"target: {report.target}")
+    if not report.pipeline:
+        lines.extend(step_lines(report.steps[0]))
+    else:
+        for step in report.steps:
+            timing = f" ({ms(step.duration_ms)})" if step.duration_ms is not None else ""
+            summary = f": {step.summary}" if step.summary else ""
+            lines.append(f"== {step.name} [{_MARK.get(step.status, step.status)}]{summary}{timing}")
+            lines.extend(step_lines(step))
     lines.append(f"{report.command}: {verdict}")
     return "\n".join(lines)
 

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 
-from .cli import main
-from .cli_options import Progress, dsn_from, output_options, reporting, target_options, workdir_option
-from .db.connect import ConnectOptions
-from .db.dsn import Dsn
-from .pipeline.drift import DriftOptions, diff_report, drift_report
+from . import main
+from .options import Progress, dsn_from, output_options, reporting, target_options, workdir_option
+from ..db.connect import ConnectOptions
+from ..db.dsn import Dsn
+from ..pipeline.drift import DriftOptions, diff_report, drift_report
 
 
 def schema_options(fn):  # noqa: ANN001, ANN201

@@ -1,7 +1,4 @@
-"""The `pgrelease` command line: parse options, call one library function, render, exit.
-
-Exit codes: 0 passed; 1 a check or migration failed; 2 usage or configuration error;
-3 the environment failed (cannot connect, lock not acquired, server cannot start)."""
+"""`pgrelease push`, `status`, `new`, `repair` and `shadow`: the migration engine's commands."""
 
 from __future__ import annotations
 
@@ -9,33 +6,8 @@ from pathlib import Path
 
 import click
 
-import importlib
-
-from .cli_options import Progress, dsn_from, output_options, reporting, target_options, workdir_option
-
-# Commands defined in other modules, imported only when used: `pgrelease lint` does not
-# pay for psycopg, and `pgrelease push` does not pay for pglast.
-LAZY_COMMANDS = {
-    "diff": "pgrelease.cli_drift", "drift": "pgrelease.cli_drift",
-    "guard": "pgrelease.cli_ops", "flags": "pgrelease.cli_ops", "health": "pgrelease.cli_ops",
-    "lint": "pgrelease.cli_lint",
-}
-
-
-class LazyGroup(click.Group):
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(set(super().list_commands(ctx)) | set(LAZY_COMMANDS))
-
-    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        if name not in self.commands and name in LAZY_COMMANDS:
-            importlib.import_module(LAZY_COMMANDS[name])  # the module registers its commands on `main`
-        return super().get_command(ctx, name)
-
-
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(package_name="pgrelease")
-def main() -> None:
-    """Safe PostgreSQL / Supabase migration releases: replay, push, verify, report."""
+from . import main
+from .options import Progress, dsn_from, output_options, reporting, target_options, workdir_option
 
 
 def _timeout(value: str) -> str:
@@ -60,8 +32,8 @@ def _timeout(value: str) -> str:
 def push(workdir: Path, target, connect_options, lock_wait: float, lock_timeout: str, statement_timeout: str,  # noqa: ANN001
          lock_retries: int, include_all: bool, allow_edited: bool, dry_run: bool, fmt: str, quiet: bool):
     """Apply pending migrations to the target database."""
-    from . import commands
-    from .migrations.apply import PushOptions
+    from .. import commands
+    from ..migrations.apply import PushOptions
 
     dsn = dsn_from(target)
     options = PushOptions(lock_wait=lock_wait, lock_timeout=_timeout(lock_timeout),
@@ -78,7 +50,7 @@ def push(workdir: Path, target, connect_options, lock_wait: float, lock_timeout:
 @reporting("status")
 def status(workdir: Path, target, connect_options, fmt: str, quiet: bool):  # noqa: ANN001
     """List local and recorded migrations side by side."""
-    from . import commands
+    from .. import commands
 
     return commands.status(workdir, dsn_from(target), connect_options=connect_options)
 
@@ -90,7 +62,7 @@ def status(workdir: Path, target, connect_options, fmt: str, quiet: bool):  # no
 @reporting("new")
 def new(name: str, workdir: Path, fmt: str, quiet: bool):  # noqa: ANN201
     """Create supabase/migrations/<UTC timestamp>_<NAME>.sql."""
-    from . import commands
+    from .. import commands
 
     return commands.new(workdir, name)
 
@@ -106,7 +78,7 @@ def new(name: str, workdir: Path, fmt: str, quiet: bool):  # noqa: ANN201
 def repair(versions: tuple[str, ...], status_value: str, workdir: Path, target, connect_options,  # noqa: ANN001
            fmt: str, quiet: bool):
     """Edit the migration history (runs no migration SQL), like `supabase migration repair`."""
-    from . import commands
+    from .. import commands
 
     return commands.repair(workdir, dsn_from(target), status_value, list(versions), connect_options=connect_options)
 
@@ -124,15 +96,12 @@ def repair(versions: tuple[str, ...], status_value: str, workdir: Path, target, 
 def shadow(workdir: Path, shadow_url: str | None, pg_bin: str | None, no_baseline: bool, no_checks: bool,
            connect_timeout: float, fmt: str, quiet: bool):  # noqa: ANN201
     """Replay every migration on a throwaway database, then run smoke and verify SQL."""
-    from .db.dsn import Dsn
-    from .db.options import ConnectOptions
-    from .pipeline.shadow import ShadowOptions, shadow as run_shadow
+    from ..db.dsn import Dsn
+    from ..db.options import ConnectOptions
+    from ..pipeline.shadow import ShadowOptions, shadow as run_shadow
 
     options = ShadowOptions(shadow_url=Dsn.parse(shadow_url) if shadow_url else None, baseline=not no_baseline,
                             pg_bin=pg_bin, run_checks=not no_checks)
     return run_shadow(workdir, options, connect_options=ConnectOptions(timeout=connect_timeout),
                       progress=Progress(enabled=not quiet and fmt != "json"))
 
-
-if __name__ == "__main__":  # pragma: no cover
-    main()

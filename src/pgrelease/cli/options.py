@@ -16,11 +16,11 @@ from typing import Any, Callable
 
 import click
 
-from .db.options import ConnectOptions
-from .errors import EXIT_USAGE, PgReleaseError, UsageError
-from .report.model import Report
-from .report.render import render
-from .settings import TargetSpec, resolve_target
+from ..db.options import ConnectOptions
+from ..errors import EXIT_USAGE, PgReleaseError, UsageError
+from ..report.model import Report
+from ..report.render import render
+from ..settings import TargetSpec, resolve_target
 
 FORMATS = ("text", "json", "github")
 
@@ -74,7 +74,7 @@ def target_options(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 def emit(report: Report, fmt: str, quiet: bool) -> None:
     if fmt == "github":
-        from .github.workflow import emit_github  # noqa: PLC0415
+        from ..github.workflow import emit_github  # noqa: PLC0415
 
         emit_github(report, quiet=quiet, echo=click.echo)
         return

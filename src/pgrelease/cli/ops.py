@@ -17,15 +17,15 @@ from typing import Any
 
 import click
 
-from .checks import flags as flag_ops
-from .checks import guard as guard_ops
-from .checks.guard import ENVIRONMENTS
-from .checks.health import HealthOptions, health as run_health
-from .cli import main
-from .cli_options import dsn_from, output_options, reporting, target_options
-from .report.model import FAIL, OK, WARN, Report
-from .report.render import DATA_RENDERERS
-from .settings import TargetSpec
+from ..checks import flags as flag_ops
+from ..checks import guard as guard_ops
+from ..checks.guard import ENVIRONMENTS
+from ..checks.health import HealthOptions, health as run_health
+from . import main
+from .options import dsn_from, output_options, reporting, target_options
+from ..report.model import OK, Report
+from ..report.steps import guard_step
+from ..settings import TargetSpec
 
 ENV_CHOICE = click.Choice(ENVIRONMENTS)
 
@@ -65,34 +65,13 @@ def _guard_check(*, app_version: str | None, environment: str | None, target: Ta
     if not bypass:  # a bad version is reported before anything else is resolved
         guard_ops.parse_semver(guard_ops.resolve_app_version(app_version), what="application schema version")
     dsn = dsn_from(target, required=not bypass)
-    report = Report(command="guard", target=dsn.masked() if dsn is not None else None)
     result = guard_ops.check(dsn, app_version, environment=environment, connect_options=connect_options)
-    report.data["guard"] = result.to_dict()
     if result.bypassed:
         banner = "!" * 72
         click.echo(f"{banner}\n!! {result.warnings[0]}\n{banner}", err=True)
-        report.warnings.extend(result.warnings)
-        report.add_check("schema guard", WARN, "BYPASSED by SKIP_SCHEMA_GUARD")
-    else:
-        report.add_check("schema guard", OK if result.compatible else FAIL, result.reason)
-    return report
+    return Report.of("guard", guard_step(result, name="guard"), target=dsn.masked() if dsn is not None else None)
 
 
-def _render_guard(report: Report) -> list[str]:
-    g = report.data.get("guard")
-    if not g or g.get("bypassed"):
-        return []
-    lines = []
-    if g.get("db_version"):
-        extra = ", ".join(x for x in (g.get("migration") and f"migration {g['migration']}",
-                                      g.get("timestamp") and f"recorded {g['timestamp']}") if x)
-        lines.append(f"  database schema:    {g['db_version']}" + (f" ({extra})" if extra else ""))
-    lines.append(f"  application schema: {g.get('app_version')}")
-    lines.append(f"  verdict: {g['verdict']}" + ("" if g["compatible"] else f" - {g['action']}"))
-    return lines
-
-
-DATA_RENDERERS["guard"] = _render_guard
 
 
 @guard.command("set-version")
@@ -152,17 +131,6 @@ def flags_list(environment: str | None, target: TargetSpec, connect_options: Any
     return report
 
 
-def _render_flags(report: Report) -> list[str]:
-    lines = []
-    for env, values in report.data.get("flags", {}).items():
-        if not values:
-            lines.append(f"  {env:<11} (no flags)")
-        for name, value in values.items():
-            lines.append(f"  {env:<11} {name:<32} {json.dumps(value)}")
-    return lines
-
-
-DATA_RENDERERS["flags list"] = _render_flags
 
 
 @flags.command("get")
@@ -182,9 +150,6 @@ def flags_get(name: str, environment: str | None, target: TargetSpec, connect_op
     return report
 
 
-DATA_RENDERERS["flags get"] = lambda r: [
-    f"  {r.data['flag']['name']} = {json.dumps(r.data['flag']['value'])} ({r.data['flag']['environment']})"
-] if "flag" in r.data else []
 
 
 @flags.command("set")

@@ -14,11 +14,10 @@ from pathlib import Path
 
 import click
 
-from .cli import main
-from .cli_options import dsn_from, emit, target_options, workdir_option
-from .errors import PgReleaseError
-from .github.workflow import annotation, emit_github
-from .report.model import Report
+from . import main
+from .options import dsn_from, emit, target_options, workdir_option
+from ..errors import PgReleaseError
+from ..report.model import Report
 
 LINT_FORMATS = ("text", "json", "github")
 
@@ -44,8 +43,8 @@ def lint(files: tuple[Path, ...], workdir: Path, target, connect_options, base: 
     since --base REF; else all of supabase/migrations. Configure rules in pgrelease.toml
     [lint]; silence one statement with `-- pgrelease: ignore <rule-id> <reason>` on the
     line before it."""
-    from .lint import lint_report
-    from .lint.config import load_lint_config
+    from ..lint import lint_report
+    from ..lint.config import load_lint_config
 
     try:
         config = load_lint_config(workdir).with_overrides(postgres_version=pg_version, disable=disabled,
@@ -58,54 +57,5 @@ def lint(files: tuple[Path, ...], workdir: Path, target, connect_options, base: 
     except KeyboardInterrupt:
         click.echo("lint: interrupted", err=True)
         sys.exit(130)
-    if fmt == "github":
-        emit_lint_github(report, quiet)
-    else:
-        emit(report, fmt, quiet)
+    emit(report, fmt, quiet)
     sys.exit(report.exit_code)
-
-
-# --- GitHub Actions -------------------------------------------------------------------------
-
-
-def github_lines(report: Report) -> list[str]:
-    lines = []
-    for f in report.data.get("findings", ()):
-        level = "error" if f["severity"] == "error" else "warning"
-        lines.append(annotation(level, f"{f['message']}\nhelp: {f['help']}", file=f["file"], line=f["line"],
-                                col=f["column"], title=f["rule"]))
-    for err in report.errors:
-        message = err.message + (f"\nhint: {err.hint}" if err.hint else "")
-        lines.append(annotation("error", message, file=err.file, line=err.line, title="pgrelease lint"))
-    return lines
-
-
-def _summary_line(report: Report) -> str:
-    summary = report.data.get("summary")
-    verdict = {"ok": "OK", "failed": "FAILED", "error": "ERROR"}[report.status]
-    if not summary:
-        return f"pgrelease lint: {verdict}"
-    return (f"pgrelease lint: {verdict}: {summary['errors']} error(s), {summary['warnings']} warning(s) in "
-            f"{summary['files']} file(s), {summary['statements']} statement(s)")
-
-
-def _markdown(report: Report) -> str:
-    out = [f"### {_summary_line(report)}", ""]
-    findings = report.data.get("findings", ())
-    if findings:
-        out += ["| | rule | where | message |", "|---|---|---|---|"]
-        for f in findings:
-            mark = ":x:" if f["severity"] == "error" else ":warning:"
-            message = f["message"].replace("|", "\\|")
-            out.append(f"| {mark} | `{f['rule']}` | `{f['file']}:{f['line']}` | {message} |")
-    for err in report.errors:
-        out.append(f"- :x: {err.message}")
-    return "\n".join(out) + "\n"
-
-
-def emit_lint_github(report: Report, quiet: bool = False) -> None:
-    summary = report.data.get("summary", {})
-    emit_github(report, quiet=True, annotations=[] if quiet else github_lines(report),
-                summary=_summary_line(report), markdown=_markdown(report), echo=click.echo,
-                outputs={"lint-errors": str(summary.get("errors", 0)), "lint-warnings": str(summary.get("warnings", 0)),
-                         "lint-status": report.status})
