@@ -33,7 +33,17 @@ class TargetSpec:
 
 
 def resolve_target(spec: TargetSpec, *, required: bool = True) -> Dsn | None:
-    """Turn --db-url or --project-ref (+ PGRELEASE_DB_PASSWORD) into a Dsn."""
+    """Turn --db-url or --project-ref (+ PGRELEASE_DB_PASSWORD) into a Dsn; its password is
+    registered with the scrubber, so nothing this run prints can show it."""
+    dsn = _resolve(spec, required=required)
+    if dsn is not None:
+        from .report.scrub import register  # noqa: PLC0415
+
+        register(dsn.password)
+    return dsn
+
+
+def _resolve(spec: TargetSpec, *, required: bool) -> Dsn | None:
     if spec.db_url and spec.project_ref:
         raise UsageError("give either --db-url or --project-ref, not both", hint="one target per command")
     if spec.db_url:

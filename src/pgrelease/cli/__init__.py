@@ -23,6 +23,7 @@ _GROUPS = {
     "lint": ("lint",),
     "drift": ("diff", "drift"),
     "ops": ("guard", "flags", "health"),
+    "gate": ("gate",),
 }
 LAZY_COMMANDS = {command: f"pgrelease.cli.{module}" for module, commands in _GROUPS.items() for command in commands}
 

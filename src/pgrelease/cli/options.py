@@ -20,6 +20,7 @@ from ..db.options import ConnectOptions
 from ..errors import EXIT_USAGE, PgReleaseError, UsageError
 from ..report.model import Report
 from ..report.render import render
+from ..report.scrub import scrub
 from ..settings import TargetSpec, resolve_target
 
 FORMATS = ("text", "json", "github")
@@ -72,13 +73,26 @@ def target_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def echo(text: str) -> None:
+    """Print to stdout through the secret scrubber."""
+    click.echo(scrub(text))
+
+
 def emit(report: Report, fmt: str, quiet: bool) -> None:
     if fmt == "github":
         from ..github.workflow import emit_github  # noqa: PLC0415
 
-        emit_github(report, quiet=quiet, echo=click.echo)
+        emit_github(report, quiet=quiet, echo=echo)
         return
-    click.echo(render(report, fmt, quiet=quiet))
+    echo(render(report, fmt, quiet=quiet))
+
+
+class Printed:
+    """What a command returns when it printed its report itself (the gate writes the github
+    format in its own order): only the exit code is left to do."""
+
+    def __init__(self, report: Report) -> None:
+        self.report = report
 
 
 def reporting(command: str) -> Callable[[Callable[..., Report]], Callable[..., None]]:
@@ -96,6 +110,8 @@ def reporting(command: str) -> Callable[[Callable[..., Report]], Callable[..., N
             except KeyboardInterrupt:
                 click.echo(f"{command}: interrupted", err=True)
                 sys.exit(130)
+            if isinstance(report, Printed):
+                sys.exit(report.report.exit_code)
             emit(report, fmt, quiet)
             sys.exit(report.exit_code)
 

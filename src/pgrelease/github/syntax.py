@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+from ..report.scrub import scrub
+
 
 def escape_data(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
@@ -28,11 +30,11 @@ def add_mask(secret: str) -> str:
 
 
 def append_env_file(variable: str, text: str) -> None:
-    """Append to the file a GitHub variable names ($GITHUB_STEP_SUMMARY, $GITHUB_OUTPUT)."""
+    """Append to the file a GitHub variable names ($GITHUB_STEP_SUMMARY, $GITHUB_OUTPUT), scrubbed."""
     path = os.environ.get(variable)
     if path:
         with open(path, "a", encoding="utf-8") as fh:
-            fh.write(text)
+            fh.write(scrub(text))
 
 
 def cell(text: str | None) -> str:
