@@ -133,18 +133,26 @@ def _ref_exists(workdir: Path, ref: str) -> bool:
     return proc.returncode == 0
 
 
-def _lint(workdir: Path, options: GateOptions, connect_options: ConnectOptions | None) -> Step:
-    from ..lint import LintRun, lint_project
+def _lint(workdir: Path, options: GateOptions, plan: Plan | None, connect_options: ConnectOptions | None) -> Step:
+    """Lint what the pull request changes (since the base ref); without a base, what is
+    pending on staging; without staging, every migration. Versions other branches applied
+    to the shared staging do not make this branch's files out of order."""
+    from ..lint import LintRun, lint_files, select
+    from ..lint.config import load_lint_config
 
     started = time.perf_counter()
     base, notes = options.base, []
     if base and options.base_is_default and not _ref_exists(workdir, base):
         notes.append(f"the pull request's base {base} is not in this checkout (fetch it, e.g. actions/checkout with"
-                     " fetch-depth: 0); linting " + ("what is pending on staging" if options.staging else "every migration"))
+                     " fetch-depth: 0); linting " + ("what is pending on staging" if plan else "every migration"))
         base = None
-    dsn = options.staging if base is None else None
+    dsn = options.staging if base is None and plan is not None else None
     try:
-        selection, result = lint_project(workdir, base=base, dsn=dsn, connect_options=connect_options)
+        selection = select(workdir, base=base, dsn=dsn, connect_options=connect_options)
+        if plan is not None:
+            selection.applied -= {a.version for a in plan.missing_local}
+        result = lint_files(selection.sources, config=load_lint_config(workdir), others=selection.others,
+                            applied=selection.applied, pending=selection.pending)
     except PgReleaseError as err:
         return _error_step("lint", err, started)
     step = lint_step(LintRun(selection, result))
@@ -189,7 +197,7 @@ def gate(workdir: Path, options: GateOptions = GateOptions(), *, connect_options
     else:
         report.add_step(skipped_step("plan", link.skipped or "staging is not reachable"))
 
-    lint = report.add_step(_lint(workdir, options, connect_options))
+    lint = report.add_step(_lint(workdir, options, plan, connect_options))
 
     with ExitStack() as stack:
         started = time.perf_counter()
@@ -287,7 +295,7 @@ def _push(report: Report, options: GateOptions, plan: Plan | None, lint: Step, s
         report.add_step(step)
         return not plan.edited
     blockers = [name for name, failed in (("plan", bool(plan.edited)), ("lint", lint.status == "failed"),
-                                          ("shadow", shadow.status == "failed")) if failed]
+                                          ("shadow replay", bool(shadow.errors))) if failed]
     if blockers:
         report.add_step(skipped_step("push", f"not pushed: {', '.join(blockers)} failed"))
         return False
