@@ -6,7 +6,8 @@
 #   PGRELEASE_COMMAND   subcommand: gate, push, status, lint, ...                        [required]
 #   PGRELEASE_ARGS      extra arguments, split the way a POSIX shell splits words (quotes
 #                       and backslashes work; nothing is expanded: no $VAR, no globs, no `cmd`)
-#   PGRELEASE_WORKDIR   directory the command runs in (default: the workspace)
+#   PGRELEASE_WORKDIR   the project directory (default: the workspace): passed as --workdir
+#                       to commands that have it, else the directory the command runs in
 #   PGRELEASE_REPORT_FILE  (optional) where the command writes its JSON report; its
 #                       directory is created, and the step output `report` names it when written
 # Every other setting reaches pgrelease through its own environment variables
@@ -22,7 +23,7 @@ if ! [[ $command =~ ^[a-z][a-z0-9-]*$ ]]; then
   echo "::error title=pgrelease::command must be one pgrelease subcommand such as gate, push or status (got '${command}'); put options in args"
   record 2
 fi
-if ! cd "$workdir" 2>/dev/null; then
+if [ ! -d "$workdir" ]; then
   echo "::error title=pgrelease::workdir '$workdir' is not a directory of the checkout"
   record 2
 fi
@@ -61,7 +62,14 @@ if [ -n "$report" ]; then
 fi
 
 # -P: the working directory is not put on sys.path (a pgrelease/ or click.py there must not shadow the install)
-"$py" -P -m pgrelease "$command" "${extra[@]}"
+pgrelease() { "$py" -P -m pgrelease "$@"; }
+# A command with --workdir gets it as given (it names the project in comment markers and
+# paths: examples/acme, not "."); one without runs inside the directory instead.
+if pgrelease "$command" --help 2>/dev/null | grep -q -- '--workdir'; then
+  pgrelease "$command" --workdir "$workdir" "${extra[@]}"
+else
+  cd "$workdir" && pgrelease "$command" "${extra[@]}"
+fi
 rc=$?
 # the report file as an output only when the command wrote one (upload steps can rely on it)
 if [ -n "$report" ] && [ -f "$report" ]; then

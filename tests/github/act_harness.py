@@ -20,7 +20,8 @@ How it works
   dead HTTP(S) proxy (with ``NO_PROXY`` for 127.0.0.1/localhost) makes any stray request
   to the internet fail loudly. Secrets go in a secret file, never on the command line.
 - Host mode hands act's environment to every step, so act gets a small, explicit one
-  (PATH, locale, the temp dirs above): nothing of the pytest process (PGRELEASE_*,
+  (PATH, locale, the dirs above; TMPDIR stays unset: run as root, the embedded
+  PostgreSQL runs as ``nobody`` and must reach its temp dir): nothing of the pytest process (PGRELEASE_*,
   GITHUB_* of an outer CI job) leaks into the steps.
 """
 
@@ -188,7 +189,7 @@ def noop_action(base: Path, uses: str) -> Path:
     return root
 
 
-@dataclass
+@dataclass(repr=False)
 class ActRun:
     returncode: int
     output: str
@@ -198,8 +199,10 @@ class ActRun:
     def succeeded(self) -> bool:
         return self.returncode == 0 and "🏁  Job succeeded" in self.output
 
-    def __str__(self) -> str:  # for assertion messages
+    def __repr__(self) -> str:  # what an assertion message shows: the end of act's output
         return f"act exited {self.returncode}\n{self.output[-12000:]}"
+
+    __str__ = __repr__
 
 
 def _dotenv(path: Path, values: Mapping[str, str]) -> Path:
@@ -220,7 +223,7 @@ def run_act(repo: Path, workflow: str, *, event: Mapping, tmp: Path, secrets: Ma
     ``block_internet=False`` drops the dead proxy (for measuring a real pip install by hand)."""
     tmp.mkdir(parents=True, exist_ok=True)
     home, cache = tmp / "home", tmp / "act-cache"
-    for d in (home / ".config", home / ".cache", tmp / "tmp", cache):
+    for d in (home / ".config", home / ".cache", cache):
         d.mkdir(parents=True, exist_ok=True)
     event_file = tmp / "event.json"
     event_file.write_text(json.dumps(event, indent=2))
@@ -240,12 +243,16 @@ def run_act(repo: Path, workflow: str, *, event: Mapping, tmp: Path, secrets: Ma
         if uses.split("@")[0].lower() == "actions/checkout":
             continue  # act copies the working directory instead (see the module docstring)
         args += ["--local-repository", f"{uses}={noop_action(noops, uses)}"]
+    env = dict(env)
+    full_name = (event.get("repository") or {}).get("full_name")
+    if full_name:  # else act derives it from the origin remote, a local path here
+        env.setdefault("GITHUB_REPOSITORY", full_name)
     for key, value in env.items():
         args += ["--env", f"{key}={value}"]
     process_env = {k: os.environ[k] for k in ("PATH", "LANG", "LC_ALL", "TZ") if k in os.environ}
     process_env.update({
         "HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config"), "XDG_CACHE_HOME": str(home / ".cache"),
-        "TMPDIR": str(tmp / "tmp"), "ACT_DISABLE_VERSION_CHECK": "1", **_GIT_ENV,
+        "ACT_DISABLE_VERSION_CHECK": "1", **_GIT_ENV,
     })
     if block_internet:
         dead = "http://127.0.0.1:9"
