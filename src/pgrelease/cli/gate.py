@@ -107,7 +107,9 @@ def gate(workdir: Path, target, connect_options, shadow_url: str | None, pg_bin:
     run = run_gate(workdir, options, connect_options=connect_options,
                    progress=Progress(enabled=not quiet and fmt != "json"))
     report = run.report
-    _publish(run, github, workdir=str(workdir), comment=comment, status_context=status_context,
+    from ..github.gate import repo_path
+
+    _publish(run, github, workdir=repo_path(workdir), comment=comment, status_context=status_context,
              publish_enabled=not no_publish, fmt=fmt, quiet=quiet, report_file=report_file)
     return Printed(report)
 
