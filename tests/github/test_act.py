@@ -30,9 +30,9 @@ PR_MIGRATION = f"{ACME}/supabase/migrations/20250210090000_schema_version_1_1_0.
 CHECKOUT = "actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1"
 
 
-def _versions() -> list[str]:
-    from tests.github.act_harness import REPO
-    return sorted(p.name.split("_", 1)[0] for p in (REPO / ACME / "supabase" / "migrations").glob("*.sql"))
+def _versions(repo: ActRepo) -> list[str]:
+    """The example project's migration versions, as the copy under test has them."""
+    return sorted(p.name.split("_", 1)[0] for p in (repo.root / ACME / "supabase" / "migrations").glob("*.sql"))
 
 
 @pytest.fixture
@@ -137,11 +137,50 @@ def test_root_action(act_repo: ActRepo, staging: Dsn, tmp_path: Path):
                   secrets={"STAGING_DB_URL": staging.url(reveal=True)},
                   variables={"PGRELEASE_PYTHON": sys.executable})
     assert run.succeeded and "ALL-CHECKS-PASSED" in run.output, run
-    assert _recorded(staging) == _versions()
+    assert _recorded(staging) == _versions(act_repo)
     assert "reusing the pgrelease already installed" in run.output
     assert "pgrelease needs Python 3.11 or newer" in run.output and "ubuntu-24.04" in run.output, run
     assert "command must be one pgrelease subcommand" in run.output
     _assert_no_secret(run.output, staging.password)
+
+
+INSTALL_WORKFLOW = f"""\
+name: install
+on: pull_request
+permissions: {{}}
+jobs:
+  install:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: {CHECKOUT}
+      - uses: ./
+        with:
+          command: lint
+          workdir: {ACME}
+          python: ${{{{ vars.BASE_PYTHON }}}}
+      - uses: ./pr-gate
+        with:
+          workdir: {ACME}
+          comment: "off"
+          args: --no-publish
+          python: ${{{{ vars.BASE_PYTHON }}}}
+"""
+
+
+@pytest.mark.skipif(os.environ.get("PGRELEASE_TEST_ACTION_INSTALL") != "1",
+                    reason="pip-installs pgrelease from the package index; PGRELEASE_TEST_ACTION_INSTALL=1 runs it")
+def test_actions_install_into_a_venv(act_repo: ActRepo, tmp_path: Path):
+    """What a GitHub runner does: a venv in RUNNER_TEMP made with a plain interpreter, pgrelease
+    pip-installed from the checkout; the second action step of the job reuses that venv.
+    Needs the package index (not run by default); prints how long the install took."""
+    act_repo.write(".github/workflows/act-install.yml", INSTALL_WORKFLOW)
+    base = getattr(sys, "_base_executable", sys.executable)
+    run = run_act(act_repo.root, ".github/workflows/act-install.yml", event=_event(act_repo), tmp=tmp_path / "act",
+                  variables={"BASE_PYTHON": base}, block_internet=False, timeout=600)
+    assert run.succeeded, run
+    [took] = re.findall(r"installed in \d+ s", run.output)
+    assert "reusing " in run.output and "from an earlier step of this job" in run.output
+    print(f"\naction install step: {took}")
 
 
 # -- the PR workflow ----------------------------------------------------------------------
@@ -172,7 +211,7 @@ def test_pr_workflow(act_repo: ActRepo, staging: Dsn, github_api, tmp_path: Path
 
     first = run_act(act_repo.root, workflow, event=_event(act_repo), tmp=tmp_path / "act1", **common)
     assert first.succeeded, first
-    assert _recorded(staging) == _versions()
+    assert _recorded(staging) == _versions(act_repo)
     [comment] = github_api.comments_on(REPO_NAME, PR)
     assert comment.body.startswith(f"<!-- pgrelease:gate workdir={ACME} -->")
     [status] = [s for s in github_api.statuses_for(REPO_NAME, act_repo.head_sha)]

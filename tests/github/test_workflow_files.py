@@ -117,33 +117,51 @@ def run_blocks_with_expressions(path: Path) -> list[str]:
             if key == "run" and isinstance(value, str) and "${{" in value]
 
 
-@pytest.mark.parametrize("path", ALL, ids=lambda p: p.relative_to(REPO).as_posix())
-def test_no_expression_inside_run(path: Path):
-    assert run_blocks_with_expressions(path) == []
+def _name(path: Path) -> str:
+    return path.relative_to(REPO).as_posix()
 
 
-@pytest.mark.parametrize("path", ALL, ids=lambda p: p.relative_to(REPO).as_posix())
-def test_remote_actions_pinned_by_sha(path: Path):
-    for line in path.read_text().splitlines():
-        m = re.match(r"\s*(?:-\s+)?uses:\s*([^\s#]+)\s*(#.*)?$", line)
-        if not m or m.group(1).startswith(("./", "docker://")):
-            continue
-        ref = m.group(1).partition("@")[2]
-        assert re.fullmatch(r"[0-9a-f]{40}", ref), f"{line.strip()}: pin by full commit SHA"
-        assert m.group(2) and re.search(r"v\d", m.group(2)), f"{line.strip()}: add a # vX.Y.Z comment"
+# (one test over all files rather than one per file: the file list must not differ between
+# pytest-xdist workers while someone adds a workflow)
+def test_no_expression_inside_run():
+    found = {_name(p): blocks for p in ALL if (blocks := run_blocks_with_expressions(p))}
+    assert found == {}, "pass inputs to scripts through env:, never ${{ }} inside run:"
 
 
-@pytest.mark.parametrize("path", ALL, ids=lambda p: p.relative_to(REPO).as_posix())
-def test_bash_everywhere(path: Path):
-    """Every run step names its shell (composite actions must; workflows do it for clarity
-    unless defaults.run.shell is bash)."""
-    doc = _yaml(path)
-    default = ((doc.get("defaults") or {}).get("run") or {}).get("shell")
-    for trail, key, value in _walk(doc):
-        if key == "steps" and isinstance(value, list):
-            for step in value:
-                if isinstance(step, dict) and "run" in step:
-                    assert step.get("shell", default) == "bash", f"{path.name}: {'/'.join(trail)}: {step['run']!r}"
+def pin_problems(paths: list[Path]) -> list[str]:
+    problems = []
+    for path in paths:
+        for line in path.read_text().splitlines():
+            m = re.match(r"\s*(?:-\s+)?uses:\s*([^\s#]+)\s*(#.*)?$", line)
+            if not m or m.group(1).startswith(("./", "docker://")):
+                continue
+            if not re.fullmatch(r"[0-9a-f]{40}", m.group(1).partition("@")[2]):
+                problems.append(f"{path.name}: {line.strip()}: pin by full commit SHA")
+            elif not (m.group(2) and re.search(r"v\d", m.group(2))):
+                problems.append(f"{path.name}: {line.strip()}: add a # vX.Y.Z comment")
+    return problems
+
+
+def shell_problems(paths: list[Path]) -> list[str]:
+    """Run steps that do not name bash (composite actions must name a shell; workflows
+    too, unless defaults.run.shell is bash)."""
+    problems = []
+    for path in paths:
+        doc = _yaml(path)
+        default = ((doc.get("defaults") or {}).get("run") or {}).get("shell")
+        for trail, key, value in _walk(doc):
+            if key == "steps" and isinstance(value, list):
+                problems += [f"{path.name}: {'/'.join(trail)}: {step['run']!r}" for step in value
+                             if isinstance(step, dict) and "run" in step and step.get("shell", default) != "bash"]
+    return problems
+
+
+def test_remote_actions_pinned_by_sha():
+    assert pin_problems(ALL) == []
+
+
+def test_bash_everywhere():
+    assert shell_problems(ALL) == []
 
 
 # -- each linter can fail -----------------------------------------------------------------
@@ -208,7 +226,9 @@ def test_zizmor_can_fail(tmp_path: Path):
         assert audit in res.stdout, _show(res)
 
 
-def test_expression_in_run_is_found(tmp_path: Path):
+def test_own_checks_can_fail(tmp_path: Path):
     wf = tmp_path / "bad.yml"
-    wf.write_text(BAD_WORKFLOW)
+    wf.write_text(BAD_WORKFLOW + "      - uses: actions/cache@0057852bfaa89a56745cba8c7296529d2fc39830\n")
     assert run_blocks_with_expressions(wf) == ["jobs/bad/steps/1/run"]
+    assert [p.rsplit(": ", 1)[1] for p in pin_problems([wf])] == ["pin by full commit SHA", "add a # vX.Y.Z comment"]
+    assert len(shell_problems([wf])) == 1
