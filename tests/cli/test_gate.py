@@ -234,3 +234,20 @@ def test_text_format_and_usage_errors(tmp_path, workdir, actions):
     assert "Traceback" not in result.stdout
     result = run_gate(actions, tmp_path / "missing", "--format", "json")
     assert result.exit_code == 2 and json.loads(result.stdout)["errors"][0]["kind"] == "usage"
+
+
+def test_comment_on_failure_only_and_off(actions, workdir, staging_url, github_api):
+    check = workdir / "supabase" / "verify" / "99_has_posts.sql"
+    check.write_text("select count(*) > 0 as has_posts from public.posts;\n")
+    assert run_gate(actions, workdir, "--db-url", staging_url, "--comment", "on-failure").exit_code == 1
+    (failed,) = gate_comments(github_api)
+    check.unlink()
+    assert run_gate(actions, workdir, "--db-url", staging_url, "--comment", "on-failure").exit_code == 0
+    (fixed,) = gate_comments(github_api)  # the failure comment is brought up to date, not left stale
+    assert fixed.id == failed.id and "pgrelease gate passed" in fixed.body
+    github_api.comments[(REPO, PR)].clear()
+    assert run_gate(actions, workdir, "--db-url", staging_url, "--comment", "on-failure").exit_code == 0
+    assert gate_comments(github_api) == []  # passing, and no earlier comment: nothing posted
+    assert run_gate(actions, workdir, "--db-url", staging_url, "--comment", "off").exit_code == 0
+    assert gate_comments(github_api) == []
+    assert [s.state for s in github_api.statuses_for(REPO, HEAD_SHA)] == ["failure", "success", "success", "success"]

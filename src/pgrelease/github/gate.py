@@ -60,13 +60,13 @@ def publish_step(report: Report, markdown: str, ctx: GitHubContext, *, workdir: 
     started = time.perf_counter()
     step = Step("publish")
     passed = report.status == "ok"
-    body = scrub(markdown)
-    if comment == "off" or (comment == "on-failure" and passed):
-        body = None  # an earlier failure comment is left as it is
+    body = None if comment == "off" else scrub(markdown)
+    # on-failure: a passing run posts nothing new, but brings an earlier failure comment up to date
+    create = not (comment == "on-failure" and passed)
     state = "success" if passed else ("failure" if report.status == "failed" else "error")
     result = publish(ctx, marker=comment_marker(workdir), body=body, status_state=state,
                      status_description=scrub(status_description(report)), status_context=status_context,
-                     options=options)
+                     options=options, create=create)
     step.warnings.extend(f"publishing: {e}" for e in result.errors)
     parts = []
     if result.comment != "skipped":

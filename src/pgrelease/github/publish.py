@@ -96,10 +96,12 @@ def fit_description(text: str) -> str:
 
 def publish(ctx: GitHubContext, *, marker: str, body: str | None, status_state: str | None,
             status_description: str = "", status_context: str = "pgrelease/gate",
-            target_url: str | None = None, options: PublishOptions = PublishOptions()) -> PublishResult:
+            target_url: str | None = None, options: PublishOptions = PublishOptions(),
+            create: bool = True) -> PublishResult:
     """Create or edit the PR comment carrying ``marker`` and set the commit status.
 
-    ``body=None`` or no PR number skips the comment; ``status_state=None`` or no head sha
+    ``body=None`` or no PR number skips the comment; ``create=False`` only edits an
+    existing comment (the comment is "skipped" when there is none); ``status_state=None`` or no head sha
     skips the status. ``target_url`` defaults to the run URL. Never raises for GitHub's
     failures (see the module doc); raises ``UsageError`` only for a bad argument.
     """
@@ -136,7 +138,7 @@ def publish(ctx: GitHubContext, *, marker: str, body: str | None, status_state: 
             text = fit_comment(ctx.scrub(body), marker)
             try:
                 result.comment, result.comment_url = session.attempt(
-                    lambda: _upsert_comment(session.github, ctx, marker, text))
+                    lambda: _upsert_comment(session.github, ctx, marker, text, create))
             except _GaveUp as exc:
                 result.comment = "failed"
                 result.errors.append(f"PR comment on {ctx.repository}#{ctx.pr_number}: {exc}")
@@ -161,13 +163,16 @@ def publish(ctx: GitHubContext, *, marker: str, body: str | None, status_state: 
 # The two operations (each attempt starts from scratch, so a retry is safe)
 # --------------------------------------------------------------------------------------
 
-def _upsert_comment(gh: Github, ctx: GitHubContext, marker: str, text: str) -> tuple[str, str | None]:
+def _upsert_comment(gh: Github, ctx: GitHubContext, marker: str, text: str,
+                    create: bool = True) -> tuple[str, str | None]:
     assert ctx.repository is not None and ctx.pr_number is not None
     issue = gh.get_repo(ctx.repository).get_issue(ctx.pr_number)
     for comment in issue.get_comments():
         if marker in (comment.body or ""):
             comment.edit(text)
             return "updated", comment.html_url
+    if not create:
+        return "skipped", None
     created = issue.create_comment(text)
     return "created", created.html_url
 

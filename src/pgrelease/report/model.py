@@ -57,6 +57,7 @@ class Step:
     data: dict[str, Any] = field(default_factory=dict)
     details: list[str] = field(default_factory=list)  # extra text lines (text format only; JSON has data)
     failed: bool = False  # set when a check fails without an exception
+    warned: bool = False  # set when something deserves a look without failing (lint warnings)
     skipped: str | None = None  # why the step did not run
     summary: str = ""  # one line for tables and PR comments
     duration_ms: float | None = None
@@ -78,7 +79,7 @@ class Step:
             return SKIP
         if self.errors or self.failed or self.worst_check == FAIL:
             return FAIL
-        if self.warnings or self.worst_check == WARN:
+        if self.warnings or self.warned or self.worst_check == WARN:
             return WARN
         return OK
 

@@ -128,6 +128,7 @@ def lint_step(run: LintRun, *, name: str = "lint") -> Step:
     step.data["summary"] = {"files": len(result.files), "statements": result.statements,
                             "errors": len(result.errors), "warnings": len(result.warnings)}
     step.failed = not result.ok
+    step.warned = bool(result.warnings)
     if not result.files:
         step.notes.append({"pending": "nothing pending: no migration to lint",
                            "changed": "no migration changed since the base ref"}.get(selection.mode,
