@@ -23,6 +23,17 @@ REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_secrets() -> Iterator[None]:
+    """Each test is a run of its own: secrets an earlier in-process CLI run registered with
+    the scrubber would otherwise mask text in this one."""
+    from pgrelease.report.scrub import forget_all
+
+    forget_all()
+    yield
+    forget_all()
+
+
 @pytest.fixture(scope="session")
 def server_dsn() -> Iterator[Dsn]:
     url = os.environ.get("PGRELEASE_TEST_DSN")

@@ -42,3 +42,18 @@ def test_ok_shadow_quiet_github(tmp_path, monkeypatch, project):
     res = CliRunner().invoke(main, ["shadow", "--workdir", str(project.root), "--no-baseline", "--format", "github", "-q"])
     assert res.exit_code == 0, res.output
     assert res.stdout.strip().splitlines()[-1] == "pgrelease shadow: OK" and "::error" not in res.stdout
+
+
+def test_annotations_name_files_by_their_repository_path(tmp_path, monkeypatch):
+    from pgrelease.github.syntax import repo_path
+
+    project = tmp_path / "examples" / "acme"
+    (project / "supabase" / "migrations").mkdir(parents=True)
+    (project / "supabase" / "migrations" / "20240101000000_bad.sql").write_text("drop table public.t;\n")
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(tmp_path))
+    assert repo_path(project) == "examples/acme" and repo_path(tmp_path) == "."
+    result = CliRunner().invoke(main, ["lint", "--workdir", str(project), "--format", "github"])
+    assert result.exit_code == 1
+    assert "::error file=examples/acme/supabase/migrations/20240101000000_bad.sql,line=1" in result.output
+    assert annotation("error", "m", file="x.sql", line=2, prefix="a/b") == "::error file=a/b/x.sql,line=2::m"
+    assert annotation("error", "m", file="x.sql", prefix=".") == "::error file=x.sql::m"

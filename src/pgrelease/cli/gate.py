@@ -107,7 +107,7 @@ def gate(workdir: Path, target, connect_options, shadow_url: str | None, pg_bin:
     run = run_gate(workdir, options, connect_options=connect_options,
                    progress=Progress(enabled=not quiet and fmt != "json"))
     report = run.report
-    from ..github.gate import repo_path
+    from ..github.workflow import repo_path
 
     _publish(run, github, workdir=repo_path(workdir), comment=comment, status_context=status_context,
              publish_enabled=not no_publish, fmt=fmt, quiet=quiet, report_file=report_file)
@@ -145,7 +145,8 @@ def _publish(run: Any, github: Any, *, workdir: str, comment: str, status_contex
             click.echo(f"warning: could not write the report file {report_file}: {exc.strerror}", err=True)
             report_file = None
     if fmt == "github":
-        emit_github(report, quiet=quiet, echo=echo, markdown=markdown, outputs=gate_outputs(report, report_file))
+        emit_github(report, quiet=quiet, echo=echo, markdown=markdown, outputs=gate_outputs(report, report_file),
+                    prefix=workdir)
     else:
         echo(render(report, fmt, quiet=quiet))
         if os.environ.get("GITHUB_STEP_SUMMARY"):

@@ -57,5 +57,5 @@ def lint(files: tuple[Path, ...], workdir: Path, target, connect_options, base: 
     except KeyboardInterrupt:
         click.echo("lint: interrupted", err=True)
         sys.exit(130)
-    emit(report, fmt, quiet)
+    emit(report, fmt, quiet, workdir)
     sys.exit(report.exit_code)

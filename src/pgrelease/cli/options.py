@@ -78,11 +78,11 @@ def echo(text: str) -> None:
     click.echo(scrub(text))
 
 
-def emit(report: Report, fmt: str, quiet: bool) -> None:
+def emit(report: Report, fmt: str, quiet: bool, workdir: Path | None = None) -> None:
     if fmt == "github":
-        from ..github.workflow import emit_github  # noqa: PLC0415
+        from ..github.workflow import emit_github, repo_path  # noqa: PLC0415
 
-        emit_github(report, quiet=quiet, echo=echo)
+        emit_github(report, quiet=quiet, echo=echo, prefix=repo_path(workdir) if workdir is not None else "")
         return
     echo(render(report, fmt, quiet=quiet))
 
@@ -112,7 +112,7 @@ def reporting(command: str) -> Callable[[Callable[..., Report]], Callable[..., N
                 sys.exit(130)
             if isinstance(report, Printed):
                 sys.exit(report.report.exit_code)
-            emit(report, fmt, quiet)
+            emit(report, fmt, quiet, kwargs.get("workdir"))
             sys.exit(report.exit_code)
 
         return wrapper

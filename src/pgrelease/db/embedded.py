@@ -98,6 +98,15 @@ def _version_num(bin_dir: Path) -> int:
     return major * 10000 + minor
 
 
+def _is_zombie(pid: int) -> bool:
+    """True when ``pid`` has exited and waits to be reaped (Linux /proc; False elsewhere)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except (OSError, IndexError):
+        return False
+
+
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
@@ -170,9 +179,11 @@ class EmbeddedServer:
         if self._pid:
             try:
                 os.kill(self._pid, signal.SIGQUIT)  # immediate shutdown: it is throwaway
-                for _ in range(100):
+                for _ in range(200):
                     os.kill(self._pid, 0)
-                    time.sleep(0.05)
+                    if _is_zombie(self._pid):  # exited; only waiting for its parent (init) to reap it
+                        break
+                    time.sleep(0.01)
             except ProcessLookupError:
                 pass
             except PermissionError:

@@ -3,10 +3,7 @@ edited in place) and the commit status, as one report step."""
 
 from __future__ import annotations
 
-import os
-import subprocess
 import time
-from pathlib import Path
 
 from ..report.model import Report, Step
 from ..report.scrub import scrub
@@ -15,27 +12,6 @@ from .context import GitHubContext
 from .publish import PublishOptions, comment_marker, publish
 
 COMMENT_MODES = ("on", "off", "on-failure")
-
-
-def repo_path(workdir: Path) -> str:
-    """The workdir as a path inside the repository (``examples/acme``, ``.``): for the comment
-    marker and for links to file lines. Relative to $GITHUB_WORKSPACE in Actions, else to
-    the git work tree; as given when neither holds it."""
-    here = Path(workdir).resolve()
-    roots = [os.environ["GITHUB_WORKSPACE"]] if os.environ.get("GITHUB_WORKSPACE") else []
-    try:
-        top = subprocess.run(["git", "-C", str(here), "rev-parse", "--show-toplevel"], capture_output=True,
-                             text=True, timeout=30)
-        if top.returncode == 0 and top.stdout.strip():
-            roots.append(top.stdout.strip())
-    except (OSError, subprocess.TimeoutExpired):
-        pass
-    for root in roots:
-        try:
-            return here.relative_to(Path(root).resolve()).as_posix() or "."
-        except ValueError:
-            continue
-    return Path(workdir).as_posix()
 
 
 def status_description(report: Report) -> str:

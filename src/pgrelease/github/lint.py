@@ -9,15 +9,15 @@ from .syntax import annotation, cell
 VERDICT = {"ok": "OK", "failed": "FAILED", "error": "ERROR", "warning": "OK", "skipped": "SKIPPED"}
 
 
-def lint_annotations(step: Step, title: str = "pgrelease lint") -> list[str]:
+def lint_annotations(step: Step, title: str = "pgrelease lint", prefix: str = "") -> list[str]:
     lines = []
     for f in step.data.get("findings", ()):
         level = "error" if f["severity"] == "error" else "warning"
         lines.append(annotation(level, f"{f['message']}\nhelp: {f['help']}", file=f["file"], line=f["line"],
-                                col=f["column"], title=f["rule"]))
+                                col=f["column"], title=f["rule"], prefix=prefix))
     for err in step.errors:
         message = err.message + (f"\nhint: {err.hint}" if err.hint else "")
-        lines.append(annotation("error", message, file=err.file, line=err.line, title=title))
+        lines.append(annotation("error", message, file=err.file, line=err.line, title=title, prefix=prefix))
     return lines
 
 

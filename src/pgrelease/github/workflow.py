@@ -18,31 +18,31 @@ from collections.abc import Callable
 from ..report.model import FAIL, WARN, Report, Step
 from ..report.render import VERDICT, render_text, step_lines
 from .lint import lint_annotations, lint_markdown, lint_outputs, lint_summary_line
-from .syntax import add_mask, annotation, append_env_file, cell, escape_data, escape_property
+from .syntax import add_mask, annotation, append_env_file, cell, escape_data, escape_property, repo_path
 
 __all__ = ["add_mask", "annotation", "append_env_file", "cell", "emit_github", "escape_data", "escape_property",
-           "report_annotations", "report_markdown", "report_outputs", "step_annotations", "summary_line"]
+           "repo_path", "report_annotations", "report_markdown", "report_outputs", "step_annotations", "summary_line"]
 
 
-def step_annotations(step: Step, title: str) -> list[str]:
+def step_annotations(step: Step, title: str, prefix: str = "") -> list[str]:
     if step.kind == "lint":
-        return lint_annotations(step)
+        return lint_annotations(step, prefix=prefix)
     lines = []
     for err in step.errors:
         message = err.message + (f"\nhint: {err.hint}" if err.hint else "")
-        lines.append(annotation("error", message, file=err.file, line=err.line, title=title))
+        lines.append(annotation("error", message, file=err.file, line=err.line, title=title, prefix=prefix))
     for check in step.checks:
         if check.status in (FAIL, WARN):
             level = "error" if check.status == FAIL else "warning"
             lines.append(annotation(level, f"{check.name}: {check.message}", file=check.file, line=check.line,
-                                    title=title))
+                                    title=title, prefix=prefix))
     lines.extend(annotation("warning", w, title=title) for w in step.warnings)
     return lines
 
 
-def report_annotations(report: Report) -> list[str]:
+def report_annotations(report: Report, prefix: str = "") -> list[str]:
     title = f"pgrelease {report.command}"
-    return [line for step in report.steps for line in step_annotations(step, title)]
+    return [line for step in report.steps for line in step_annotations(step, title, prefix)]
 
 
 def summary_line(report: Report) -> str:
@@ -112,12 +112,12 @@ def report_outputs(report: Report) -> dict[str, str]:
 
 
 def emit_github(report: Report, *, quiet: bool = False, echo: Callable[[str], object] = print,
-                markdown: str | None = None, outputs: dict[str, str] | None = None) -> None:
+                markdown: str | None = None, outputs: dict[str, str] | None = None, prefix: str = "") -> None:
     """Print workflow commands (and, unless quiet, the text report in a group); write the
-    job summary and step outputs."""
+    job summary and step outputs. ``prefix``: the project's path in the repository."""
     lint = not report.pipeline and report.steps[0].kind == "lint"
     if not (lint and quiet):
-        for line in report_annotations(report):
+        for line in report_annotations(report, prefix):
             echo(line)
     if not quiet and not lint:
         if report.pipeline:

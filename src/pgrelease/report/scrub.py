@@ -28,6 +28,11 @@ def register(*secrets: str | None) -> None:
             _registered.add(secret)
 
 
+def forget_all() -> None:
+    """Forget registered secrets (a new run in the same process, e.g. tests)."""
+    _registered.clear()
+
+
 def known_secrets(environ: dict[str, str] | None = None) -> set[str]:
     env = os.environ if environ is None else environ
     found = set(_registered)
