@@ -1,5 +1,16 @@
 """Public command functions: each takes plain values and returns a Report. The click CLI
-is a thin layer over these; Python callers can use them directly."""
+is a thin layer over these; Python callers can use them directly:
+
+    from pgrelease import commands
+    report = commands.push(Path("."), Dsn.parse(url))          # push, status, new, repair
+    report = commands.shadow(Path("."))                        # replay on an embedded shadow
+    report = commands.lint(Path("."), base="origin/main")      # lint_report
+    report = commands.drift(Path("."), Dsn.parse(url))         # drift_report; diff(from, to)
+    run = commands.gate(Path("."), GateOptions(staging=...))   # the PR gate: run.report
+    result = commands.verify(Dsn.parse(url), Path("."))        # smoke + verify scripts anywhere
+
+Functions that live in other modules are loaded when first used, so importing this module
+stays cheap."""
 
 from __future__ import annotations
 
@@ -126,3 +137,30 @@ def repair(workdir: Path, dsn: Dsn, status_value: str, versions: list[str], *,
                         name = local[version].name if version in local else ""
                         report.migrations.append(MigrationEntry(version, name, "reverted"))
     return report
+
+
+# The other commands, loaded on first use (``pgrelease push`` need not import pglast).
+_ELSEWHERE = {
+    "shadow": ("pgrelease.pipeline.shadow", "shadow"),
+    "ShadowOptions": ("pgrelease.pipeline.shadow", "ShadowOptions"),
+    "lint": ("pgrelease.lint", "lint_report"),
+    "drift": ("pgrelease.pipeline.drift", "drift_report"),
+    "diff": ("pgrelease.pipeline.drift", "diff_report"),
+    "DriftOptions": ("pgrelease.pipeline.drift", "DriftOptions"),
+    "gate": ("pgrelease.pipeline.gate", "gate"),
+    "GateOptions": ("pgrelease.pipeline.gate", "GateOptions"),
+    "verify": ("pgrelease.checks.sqlscripts", "verify"),
+    "guard": ("pgrelease.checks.guard", "check"),
+    "health": ("pgrelease.checks.health", "health"),
+}
+
+__all__ = ["PushOptions", "new", "push", "repair", "status", *_ELSEWHERE]
+
+
+def __getattr__(name: str):  # noqa: ANN202 - PEP 562 lazy attributes
+    if name in _ELSEWHERE:
+        import importlib
+
+        module, attr = _ELSEWHERE[name]
+        return getattr(importlib.import_module(module), attr)
+    raise AttributeError(f"module 'pgrelease.commands' has no attribute {name!r}")
