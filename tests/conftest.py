@@ -87,6 +87,26 @@ def make_db(server_dsn: Dsn) -> Iterator:
 
 
 @pytest.fixture
+def example_workdir(tmp_path: Path) -> Path:
+    """A copy of examples/acme that the test may change."""
+    import shutil
+
+    dest = tmp_path / "acme"
+    shutil.copytree(EXAMPLES / "acme", dest)
+    return dest
+
+
+@pytest.fixture
+def supabase_db(fresh_db: Dsn) -> Dsn:
+    """A fresh database with the Supabase baseline: what a new hosted project holds (staging)."""
+    from pgrelease.db.baseline import apply_supabase_baseline
+
+    with connect(fresh_db) as conn:
+        apply_supabase_baseline(conn)
+    return fresh_db
+
+
+@pytest.fixture
 def project(tmp_path: Path):
     """A throwaway project directory with supabase/migrations; returns a helper to add files."""
     from tests.helpers import Project

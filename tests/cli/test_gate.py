@@ -7,7 +7,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-import shutil
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -17,31 +16,27 @@ import pytest
 from click.testing import CliRunner
 
 from pgrelease.cli import main
-from pgrelease.db.baseline import apply_supabase_baseline
 from pgrelease.db.connect import connect
 from pgrelease.db.dsn import Dsn
 from tests.github.conftest import HEAD_SHA, PR, REPO, TOKEN
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "acme"
 PASSWORD = "Canary-pw-5f1e9c"  # the staging password: must never show
 MARKER = "<!-- pgrelease:gate workdir="
 
 
 @pytest.fixture
-def workdir(tmp_path: Path) -> Path:
-    dest = tmp_path / "acme"
-    shutil.copytree(EXAMPLE, dest)
-    return dest
+def workdir(example_workdir: Path) -> Path:
+    return example_workdir
 
 
 @pytest.fixture
-def staging_url(fresh_db: Dsn) -> Iterator[str]:
+def staging_url(supabase_db: Dsn) -> Iterator[str]:
     """Staging with the Supabase baseline, reached as a login role whose password is the
     canary; its sessions act as the server's own superuser (hosted Supabase runs migrations as
     `postgres`, whose default privileges the baseline sets), so the objects are owned alike."""
+    fresh_db = supabase_db
     role = f"gate_{fresh_db.dbname}"
     with connect(fresh_db) as conn:
-        apply_supabase_baseline(conn)
         conn.execute(f"create role {role} login superuser password '{PASSWORD}'")
         conn.execute(f"alter role {role} set role = '{fresh_db.user}'")
     try:

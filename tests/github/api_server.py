@@ -671,6 +671,13 @@ class _Reply:
     deliberate: bool = False    # a failure on purpose: not checked against the response schema
 
 
+def _body_too_long() -> _Reply:
+    """GitHub's answer to a comment body over 65,536 characters."""
+    return _Reply(422, {"message": "Validation Failed", "documentation_url": DOCS, "errors": [
+        {"resource": "IssueComment", "code": "custom", "field": "body",
+         "message": "body is too long (maximum is 65536 characters)"}]})
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
@@ -1161,9 +1168,7 @@ class GitHubAPI:
             return _error(404, "Not Found")
         body = request.body["body"]
         if len(body) > 65536:
-            return _Reply(422, {"message": "Validation Failed", "documentation_url": DOCS, "errors": [
-                {"resource": "IssueComment", "code": "custom", "field": "body",
-                 "message": "body is too long (maximum is 65536 characters)"}]})
+            return _body_too_long()
         login, kind = self._caller(request)
         stamp = _now()
         c = Comment(next(self._ids), full, issue_number, body, login, kind, stamp, stamp)
@@ -1183,9 +1188,7 @@ class GitHubAPI:
             return _error(404, "Not Found")
         body = request.body["body"]
         if len(body) > 65536:
-            return _Reply(422, {"message": "Validation Failed", "documentation_url": DOCS, "errors": [
-                {"resource": "IssueComment", "code": "custom", "field": "body",
-                 "message": "body is too long (maximum is 65536 characters)"}]})
+            return _body_too_long()
         c.body, c.updated_at = body, _now()
         return _Reply(200, self._comment_body(op, 200, c))
 

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from pathlib import Path
 
-from pgrelease.db.baseline import apply_supabase_baseline
 from pgrelease.db.connect import connect
 from pgrelease.github.comment import COMMENT_LIMIT, CommentContext, gate_markdown
 from pgrelease.migrations.outcome import MigrationEntry
@@ -16,7 +14,6 @@ from pgrelease.pipeline.gate import GateOptions, gate
 from pgrelease.pipeline.shadow import ShadowOptions
 from pgrelease.report.model import Report, Step
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "acme"
 EXPECTED = Path(__file__).parent / "expected" / "gate_comment_failed.md"
 CTX = dict(marker="<!-- pgrelease:gate workdir=examples/acme -->", workdir="examples/acme", repository="acme/app",
            sha="3f786850e387550fdab836ed7e6dc881de23001b", run_url="https://github.com/acme/app/actions/runs/4242")
@@ -35,11 +32,8 @@ def _normalise(report: Report) -> None:
         step.warnings = [w for w in step.warnings if "the shadow runs PostgreSQL" not in w]
 
 
-def test_failing_run_renders_as_reviewed(tmp_path, fresh_db):
-    workdir = tmp_path / "acme"
-    shutil.copytree(EXAMPLE, workdir)
-    with connect(fresh_db) as conn:
-        apply_supabase_baseline(conn)
+def test_failing_run_renders_as_reviewed(example_workdir, supabase_db):
+    workdir, fresh_db = example_workdir, supabase_db
     options = GateOptions(staging=fresh_db, shadow=ShadowOptions(pg_bin=os.environ.get("PGRELEASE_TEST_PG_BIN")))
     assert gate(workdir, options).report.exit_code == 0
     (workdir / "supabase" / "migrations" / "20250301090000_post_tags.sql").write_text(

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from pgrelease.db.baseline import apply_supabase_baseline
 from pgrelease.db.connect import connect
 from pgrelease.db.dsn import Dsn
 from pgrelease.migrations.apply import PushOptions, push
@@ -17,22 +16,17 @@ from pgrelease.migrations.files import discover
 from pgrelease.pipeline.gate import GateOptions, gate
 from pgrelease.pipeline.shadow import ShadowOptions
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "acme"
 PG_BIN = os.environ.get("PGRELEASE_TEST_PG_BIN") or None
 
 
 @pytest.fixture
-def workdir(tmp_path: Path) -> Path:
-    dest = tmp_path / "acme"
-    shutil.copytree(EXAMPLE, dest)
-    return dest
+def workdir(example_workdir: Path) -> Path:
+    return example_workdir
 
 
 @pytest.fixture
-def staging(fresh_db: Dsn) -> Dsn:
-    with connect(fresh_db) as conn:
-        apply_supabase_baseline(conn)
-    return fresh_db
+def staging(supabase_db: Dsn) -> Dsn:
+    return supabase_db
 
 
 def options(staging: Dsn | None, **extra) -> GateOptions:
