@@ -57,3 +57,14 @@ def test_annotations_name_files_by_their_repository_path(tmp_path, monkeypatch):
     assert "::error file=examples/acme/supabase/migrations/20240101000000_bad.sql,line=1" in result.output
     assert annotation("error", "m", file="x.sql", line=2, prefix="a/b") == "::error file=a/b/x.sql,line=2::m"
     assert annotation("error", "m", file="x.sql", prefix=".") == "::error file=x.sql::m"
+
+
+def test_github_format_is_the_default_under_actions(tmp_path, monkeypatch):
+    (tmp_path / "supabase" / "migrations").mkdir(parents=True)
+    (tmp_path / "supabase" / "migrations" / "20240101000000_t.sql").write_text("drop table public.t;\n")
+    monkeypatch.delenv("PGRELEASE_FORMAT", raising=False)
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    assert "::error file=" in CliRunner().invoke(main, ["lint", "--workdir", str(tmp_path)]).output
+    monkeypatch.setenv("GITHUB_ACTIONS", "false")
+    output = CliRunner().invoke(main, ["lint", "--workdir", str(tmp_path)]).output
+    assert "::error" not in output and "error[drop-table]" in output

@@ -11,14 +11,7 @@ from typing import Any
 import click
 
 from . import main
-from .options import Printed, Progress, echo, reporting, target_options, workdir_option
-
-GATE_FORMATS = ("text", "json", "github")
-
-
-def _default_format() -> str:
-    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
-
+from .options import Printed, Progress, echo, output_options, reporting, target_options, workdir_option
 
 @main.command()
 @workdir_option
@@ -48,9 +41,7 @@ def _default_format() -> str:
 @click.option("--no-publish", is_flag=True, help="Do not comment or set a status (the job summary is still written).")
 @click.option("--report-file", envvar="PGRELEASE_REPORT_FILE", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the JSON report here (default in Actions: $RUNNER_TEMP/pgrelease-gate.json).")
-@click.option("--format", "fmt", type=click.Choice(GATE_FORMATS), default=_default_format,
-              help="Output format (default: github under GitHub Actions, else text).")
-@click.option("--quiet", "-q", is_flag=True, help="Print only the verdict.")
+@output_options
 @reporting("gate")
 def gate(workdir: Path, target, connect_options, shadow_url: str | None, pg_bin: str | None,  # noqa: ANN001, ANN201, PLR0913
          no_baseline: bool, base: str | None, no_push: bool, app_version: str | None, lock_wait: float,

@@ -15,12 +15,9 @@ from pathlib import Path
 import click
 
 from . import main
-from .options import dsn_from, emit, target_options, workdir_option
+from .options import dsn_from, emit, output_options, target_options, workdir_option
 from ..errors import PgReleaseError
 from ..report.model import Report
-
-LINT_FORMATS = ("text", "json", "github")
-
 
 @main.command()
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
@@ -32,9 +29,7 @@ LINT_FORMATS = ("text", "json", "github")
 @click.option("--disable", "disabled", multiple=True, metavar="RULE", help="Turn a rule off (repeatable).")
 @click.option("--enable", "enabled", multiple=True, metavar="RULE",
               help="Turn a rule on, e.g. require-lock-timeout (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(LINT_FORMATS), default="text", show_default=True,
-              envvar="PGRELEASE_FORMAT", help="Output format.")
-@click.option("--quiet", "-q", is_flag=True, help="Print only the verdict.")
+@output_options
 def lint(files: tuple[Path, ...], workdir: Path, target, connect_options, base: str | None,  # noqa: ANN001
          pg_version: int | None, disabled: tuple[str, ...], enabled: tuple[str, ...], fmt: str, quiet: bool) -> None:
     """Lint migrations: destructive changes, locks and rewrites, Supabase habits.

@@ -26,13 +26,21 @@ from ..settings import TargetSpec, resolve_target
 FORMATS = ("text", "json", "github")
 
 
+def default_format() -> str:
+    """``github`` under GitHub Actions, else ``text``."""
+    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+
+
+def format_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--format", "fmt", type=click.Choice(FORMATS), default=default_format, envvar="PGRELEASE_FORMAT",
+        help="Output format (default: github under GitHub Actions, else text).",
+    )(fn)
+
+
 def output_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     fn = click.option("--quiet", "-q", is_flag=True, help="Print only the verdict.")(fn)
-    fn = click.option(
-        "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-        envvar="PGRELEASE_FORMAT", help="Output format.",
-    )(fn)
-    return fn
+    return format_option(fn)
 
 
 def workdir_option(fn: Callable[..., Any]) -> Callable[..., Any]:
