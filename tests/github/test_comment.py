@@ -27,7 +27,7 @@ def _normalise(report: Report) -> None:
             m.duration_ms = None if m.duration_ms is None else 3.0
         for c in step.checks:
             c.duration_ms = None if c.duration_ms is None else 1.0
-        step.summary = re.sub(r"staging \S+: PostgreSQL \S+", "staging db.example:5432: PostgreSQL 15.8", step.summary)
+        step.summary = re.sub(r"staging \S+: PostgreSQL .+$", "staging db.example:5432: PostgreSQL 15.8", step.summary)
         step.summary = re.sub(r"embedded PostgreSQL \d+ \([^)]*\)", "embedded PostgreSQL 15", step.summary)
         step.warnings = [w for w in step.warnings if "the shadow runs PostgreSQL" not in w]
 

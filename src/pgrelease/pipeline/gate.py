@@ -84,7 +84,7 @@ def _link(options: GateOptions, connect_options: ConnectOptions | None) -> tuple
         step.summary = err.message
         return _timed(step, started), None
     step.data["staging"] = {"target": options.staging.masked(), "server_version": version}
-    step.summary = f"staging {options.staging.location}: PostgreSQL {version}"
+    step.summary = f"staging {options.staging.location}: PostgreSQL {version.split()[0]}"
     return _timed(step, started), num
 
 
