@@ -8,6 +8,7 @@ does not pay for psycopg, `pgrelease push` does not pay for pglast):
 - ``drift``: drift, diff
 - ``ops``: guard, flags, health
 - ``gate``: the PR gate
+- ``promote``: the production promotion
 
 Exit codes: 0 passed; 1 a check or migration failed; 2 usage or configuration error;
 3 the environment failed (cannot connect, lock not acquired, server cannot start)."""
@@ -24,6 +25,7 @@ _GROUPS = {
     "drift": ("diff", "drift"),
     "ops": ("guard", "flags", "health"),
     "gate": ("gate",),
+    "promote": ("promote",),
 }
 LAZY_COMMANDS = {command: f"pgrelease.cli.{module}" for module, commands in _GROUPS.items() for command in commands}
 

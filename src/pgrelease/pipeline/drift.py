@@ -29,6 +29,7 @@ class DriftOptions:
     shadow_url: Dsn | None = None
     pg_bin: str | None = None
     baseline: bool = True
+    ignore_relations: tuple[str, ...] = ()  # schema.table: tables (with what hangs off them) kept out of drift
 
 
 @dataclass
@@ -52,8 +53,9 @@ def compare_with_shadow(run: ShadowRun, target: Dsn, result: DriftResult, option
     """Diff a replayed shadow (still running) against the target into ``result``."""
     result.replayed = sum(1 for m in (run.push.entries if run.push else []) if m.status == "applied")
     result.shadow = run.label
-    result.diff = diff_databases(run.dsn, target, include_schemas=options.schemas,
-                                 exclude_schemas=options.exclude_schemas, options=connect_options)
+    result.diff = _without(diff_databases(run.dsn, target, include_schemas=options.schemas,
+                                          exclude_schemas=options.exclude_schemas, options=connect_options),
+                           options.ignore_relations)
     shadow_major = result.diff.source.server_version_num // 10000
     target_major = result.diff.target.server_version_num // 10000
     if shadow_major != target_major:
@@ -62,6 +64,24 @@ def compare_with_shadow(run: ShadowRun, target: Dsn, result: DriftResult, option
             " knows and view-definition formatting are compared loosely; --pg-bin or --shadow-url with a"
             f" PostgreSQL {target_major} server gives an exact comparison")
     return result
+
+
+def _without(result: DiffResult, relations: tuple[str, ...]) -> DiffResult:
+    """``result`` less the changes to ``relations`` and to what hangs off them (indexes,
+    constraints, privileges, policies, ...): tables pgrelease itself made (the audit table)."""
+    if not relations:
+        return result
+    wanted = set(relations)
+
+    def ours(change) -> bool:  # noqa: ANN001
+        obj = result.source.get(change.key) or result.target.get(change.key)
+        if obj is None:
+            return False
+        return obj.identity in wanted or obj.relation in wanted
+
+    from dataclasses import replace
+
+    return replace(result, changes=[c for c in result.changes if not ours(c)])
 
 
 def drift(workdir: Path, target: Dsn, options: DriftOptions = DriftOptions(), *,
