@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# First step of the composite actions (action.yml, pr-gate/action.yml): mask this run's
+# First step of the composite actions (action.yml, pr-gate/, promote/): mask this run's
 # secrets, then make an interpreter with pgrelease ready and write its path to
 # $GITHUB_OUTPUT as `python`.
 #
 #   PGRELEASE_SOURCE   the pgrelease source tree to install (holds pyproject.toml)   [required]
 #   PGRELEASE_PYTHON   interpreter, a name on PATH or a path (default python3); 3.11 or newer
-#   PGRELEASE_DB_URL, PGRELEASE_DB_PASSWORD, PGRELEASE_SHADOW_URL, GITHUB_TOKEN   masked
+#   PGRELEASE_DB_URL, PGRELEASE_DB_PASSWORD, PGRELEASE_SHADOW_URL, PGRELEASE_REDIS_URL,
+#   GITHUB_TOKEN   masked (the URLs whole and the password inside them)
 #
 # Reuse: when PGRELEASE_PYTHON already imports pgrelease of the same version as the source
 # tree (a venv made by an earlier step, a self-hosted runner's own install), it is used as
@@ -39,6 +40,7 @@ mask_dsn() {  # the whole URL, and the password inside it (as written and percen
 }
 mask_dsn "${PGRELEASE_DB_URL:-}"
 mask_dsn "${PGRELEASE_SHADOW_URL:-}"
+mask_dsn "${PGRELEASE_REDIS_URL:-}"
 mask "${PGRELEASE_DB_PASSWORD:-}"
 mask "${GITHUB_TOKEN:-}"
 
