@@ -4,7 +4,8 @@ How it works
 - ``ActRepo.create`` copies the files git tracks (their work-tree content; untracked files,
   ``.venv`` and ``node_modules`` stay behind) into a throwaway git repository with a local
   bare ``origin``: branch ``main`` is the PR's base (also ``origin/main``, so the gate's
-  ``--base`` works offline) and branch ``pr`` is the pull request on top of it.
+  ``--base`` works offline) and branch ``pr`` is the pull request on top of it
+  (``merge()`` lands it on ``main``: what a promotion then deploys).
 - ``run_act`` runs ``act pull_request -W <workflow>`` in that repository with
   ``-P <label>=-self-hosted`` (host mode: steps run as processes on this machine, in
   ``<cache>/<random>/hostexecutor``), ``--action-offline-mode``, ``--pull=false``, no cache
@@ -114,6 +115,15 @@ class ActRepo:
         path.write_text(text)
         return path
 
+    def merge(self, branch: str = "pr", into: str = "main") -> str:
+        """Fast-forward ``into`` to ``branch`` (the pull request merged), push it to
+        ``origin`` and check it out; the merged head SHA."""
+        _git(self.root, "checkout", "-q", into)
+        _git(self.root, "merge", "-q", "--ff-only", branch)
+        _git(self.root, "push", "-q", "origin", into)
+        self.head_sha = _git(self.root, "rev-parse", "HEAD")
+        return self.head_sha
+
     def commit(self, message: str, *, add: Iterable[str] = ()) -> str:
         """Commit ``add`` (default: every change) on the PR branch; the new head SHA."""
         names = list(add)
@@ -150,6 +160,24 @@ def pull_request_event(repository: str, number: int, *, head_sha: str, base_sha:
         },
         "repository": repo,
         "sender": {"login": "octocat", "id": 583231, "type": "User"},
+    }
+
+
+def workflow_dispatch_event(repository: str, workflow: str, *, ref: str = "refs/heads/main",
+                            default_branch: str = "main", sender: str = "octocat") -> dict:
+    """GitHub's workflow_dispatch webhook payload; the typed inputs come from
+    ``run_act(inputs=...)``. act takes GITHUB_REF from ``ref`` and GITHUB_SHA from the
+    checked-out HEAD."""
+    owner, name = repository.split("/", 1)
+    return {
+        "ref": ref,
+        "workflow": workflow,
+        "repository": {
+            "id": 1296269, "node_id": "MDEwOlJlcG9zaXRvcnkxMjk2MjY5", "name": name, "full_name": repository,
+            "private": False, "owner": {"login": owner, "id": 1, "type": "Organization"},
+            "default_branch": default_branch, "fork": False, "html_url": f"https://github.com/{repository}",
+        },
+        "sender": {"login": sender, "id": 583231, "type": "User"},
     }
 
 
@@ -218,13 +246,18 @@ def _dotenv(path: Path, values: Mapping[str, str]) -> Path:
 
 def run_act(repo: Path, workflow: str, *, event: Mapping, tmp: Path, secrets: Mapping[str, str] = {},
             variables: Mapping[str, str] = {}, env: Mapping[str, str] = {}, event_name: str = "pull_request",
-            timeout: float = ACT_TIMEOUT, block_internet: bool = True) -> ActRun:
+            inputs: Mapping[str, str] = {}, timeout: float = ACT_TIMEOUT, block_internet: bool = True) -> ActRun:
     """Run ``workflow`` (a path relative to ``repo``) for ``event`` under act, offline.
+    ``inputs``: workflow_dispatch inputs, passed as ``--input name=value`` and also put in
+    the event's ``inputs`` (where GitHub puts them): given an event file, act reads them
+    from there and ignores ``--input``.
     ``block_internet=False`` drops the dead proxy (for measuring a real pip install by hand)."""
     tmp.mkdir(parents=True, exist_ok=True)
     home, cache = tmp / "home", tmp / "act-cache"
     for d in (home / ".config", home / ".cache", cache):
         d.mkdir(parents=True, exist_ok=True)
+    if inputs:
+        event = {**event, "inputs": {**(event.get("inputs") or {}), **inputs}}
     event_file = tmp / "event.json"
     event_file.write_text(json.dumps(event, indent=2))
     empty = tmp / "empty.env"
@@ -249,6 +282,8 @@ def run_act(repo: Path, workflow: str, *, event: Mapping, tmp: Path, secrets: Ma
         env.setdefault("GITHUB_REPOSITORY", full_name)
     for key, value in env.items():
         args += ["--env", f"{key}={value}"]
+    for key, value in inputs.items():
+        args += ["--input", f"{key}={value}"]
     process_env = {k: os.environ[k] for k in ("PATH", "LANG", "LC_ALL", "TZ") if k in os.environ}
     process_env.update({
         "HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config"), "XDG_CACHE_HOME": str(home / ".cache"),

@@ -72,7 +72,8 @@ def _show(res: subprocess.CompletedProcess[str]) -> str:
 
 def test_the_files_are_there():
     names = {p.relative_to(REPO).as_posix() for p in ALL}
-    assert {"action.yml", "pr-gate/action.yml", ".github/workflows/pr-migrations.yml"} <= names
+    assert {"action.yml", "pr-gate/action.yml", ".github/workflows/pr-migrations.yml",
+            "promote/action.yml", ".github/workflows/promote-prod.yml"} <= names
 
 
 # -- the real files: no findings --------------------------------------------------------
