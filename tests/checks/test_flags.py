@@ -125,19 +125,28 @@ def test_refusals_leave_the_database_unchanged(flags_db: Dsn) -> None:
     assert result.exit_code == 2
 
 
-def test_audit_log_missing_or_incompatible(flags_db: Dsn) -> None:
-    before = _flags(flags_db, "staging")
-    execute(flags_db, "alter table audit_log rename to audit_log_old")
+def test_audit_log_missing_is_created(flags_db: Dsn) -> None:
+    execute(flags_db, "drop table audit_log")
     result = _run(flags_db, "set", "new_editor", "true", "--env", "staging")
-    assert result.exit_code == 2, result.output
-    assert "table audit_log does not exist" in result.stdout and "hint:" in result.stdout
+    assert result.exit_code == 0, result.output
+    assert "created the audit table public.audit_log" in result.stdout
+    [(actor, action, target, details)] = _audit(flags_db)
+    assert (action, target, details["new"]) == ("feature_flag.set", "feature_flags.new_editor", True)
+    assert execute(flags_db, "select relrowsecurity from pg_class where oid = 'public.audit_log'::regclass") == [(True,)]
+
+
+def test_audit_log_incompatible(flags_db: Dsn) -> None:
+    before = _flags(flags_db, "staging")
+    execute(flags_db, "drop table audit_log")
     execute(flags_db, "create table audit_log (id bigint generated always as identity, actor text, action text)")
     result = _run(flags_db, "set", "new_editor", "true", "--env", "staging")
-    assert result.exit_code == 2 and "audit_log lacks column(s) target, details" in result.stdout
+    assert result.exit_code == 2, result.output
+    assert "audit table public.audit_log cannot take pgrelease's rows: column details is missing" in result.stdout
+    assert "hint:" in result.stdout
     execute(flags_db, "alter table audit_log add column target text, add column details jsonb, "
                       "add column commit_sha text not null")
     result = _run(flags_db, "set", "new_editor", "true", "--env", "staging")
-    assert result.exit_code == 2 and "commit_sha are NOT NULL without a default" in result.stdout
+    assert result.exit_code == 2 and "column commit_sha is NOT NULL without a default" in result.stdout
     assert _flags(flags_db, "staging") == before
     assert execute(flags_db, "select count(*) from audit_log") == [(0,)]
 

@@ -72,13 +72,13 @@ def _columns(conn: psycopg.Connection, schema: str, name: str) -> dict[str, tabl
     return {row["name"]: tables.Column(**row) for row in tables.fetch_all(conn, "table_columns", {"table": relation})}
 
 
-def _problems(columns: dict[str, tables.Column], *, needs_id: bool) -> list[str]:
+def _problems(columns: dict[str, tables.Column], *, needs_id: bool, fills: tuple[str, ...]) -> list[str]:
     needed = [*REQUIRED, *(("id",) if needs_id else ())]
     problems = [f"column {c} is missing" for c in needed if c not in columns]
     details = columns.get("details")
     if details is not None and details.type not in ("json", "jsonb"):
         problems.append(f"column details is {details.type}, not json or jsonb")
-    written = set(needed) | {c for names in OPTIONAL.values() for c in names if c in columns}
+    written = set(needed) | {c for what in fills for c in OPTIONAL.get(what, ()) if c in columns}
     problems += [f"column {c} is NOT NULL without a default" for c in tables.unfillable_columns(columns, written)]
     return problems
 
@@ -88,10 +88,15 @@ def exists(conn: psycopg.Connection, table: str = DEFAULT_TABLE) -> bool:
     return bool(_columns(conn, schema, name))
 
 
+DEPLOYMENT_FILLS = ("target", "status", "environment")  # always given for a deployment row
+FLAG_FILLS = ("target",)
+
+
 def ensure(conn: psycopg.Connection, table: str = DEFAULT_TABLE, *, needs_id: bool = True,
-           create: bool = True) -> AuditTable:
+           fills: tuple[str, ...] = DEPLOYMENT_FILLS, create: bool = True) -> AuditTable:
     """The audit table, created (in its own committed transaction) when missing; UsageError
-    (exit 2) naming the columns when an existing one cannot take pgrelease's rows."""
+    (exit 2) naming the columns when an existing one cannot take pgrelease's rows. ``fills``:
+    the optional columns (OPTIONAL's keys) every row of this caller has a value for."""
     schema, name = parse_table_name(table)
     columns = _columns(conn, schema, name)
     created = False
@@ -108,7 +113,7 @@ def ensure(conn: psycopg.Connection, table: str = DEFAULT_TABLE, *, needs_id: bo
             conn.execute(sql.SQL(tables.sql("audit_revoke_api_roles")).format(
                 table_text=sql.Literal(ident.as_string(conn))))
         columns, created = _columns(conn, schema, name), True
-    problems = _problems(columns, needs_id=needs_id)
+    problems = _problems(columns, needs_id=needs_id, fills=fills)
     if problems:
         raise UsageError(
             f"audit table {schema}.{name} cannot take pgrelease's rows: {'; '.join(problems)}",

@@ -22,14 +22,13 @@ import psycopg
 from ..db.connect import ConnectOptions, connect
 from ..db.dsn import Dsn
 from ..errors import UsageError
-from . import tables
+from . import audit, tables
 from .guard import ENVIRONMENTS
 
 FLAGS_KEY = "feature_flags"
 AUDIT_ACTION = "feature_flag.set"
 ACTOR_ENV = "GITHUB_ACTOR"
 NEW_FLAG_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}\Z")
-AUDIT_COLUMNS: dict[str, str | None] = {"actor": None, "action": None, "target": None, "details": None}
 BOT_CONFIG_COLUMNS: dict[str, str | None] = {"config_key": None, "environment": None, "config_value": "jsonb"}
 
 
@@ -44,6 +43,8 @@ class FlagChange:
     actor: str
     reason: str | None
     audit_id: str | None = None
+    audit_table: str | None = None
+    audit_created: bool = False  # the audit table was missing and was created for this change
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -160,12 +161,13 @@ def validate_set_request(name: str, value: bool | str, environment: str | None,
 
 def set_flag(dsn: Dsn | str, name: str, value: bool | str, environment: str, *, reason: str | None = None,
              actor: str | None = None, create: bool = False, connect_options: ConnectOptions | None = None,
-             lock_timeout: str = "10s") -> FlagChange:
+             lock_timeout: str = "10s", audit_table: str = "public.audit_log") -> FlagChange:
     """Set one flag and write its audit_log row in one transaction.
 
     Refuses (UsageError, exit 2, nothing changed): an unknown environment; production
     without a reason; an unknown flag without ``create``; a flag holding a non-boolean;
-    a missing feature_flags row; a missing or incompatible bot_config / audit_log table."""
+    a missing feature_flags row; a missing or incompatible bot_config; an audit table it cannot
+    write (a missing one is created with pgrelease's shape, see checks/audit.py)."""
     new, reason = validate_set_request(name, value, environment, reason)
     who = resolve_actor(actor)
     target = _as_dsn(dsn)
@@ -175,14 +177,7 @@ def set_flag(dsn: Dsn | str, name: str, value: bool | str, environment: str, *, 
         try:
             tables.set_timeouts(conn, lock_timeout=lock_timeout, statement_timeout="30s")
             tables.require_columns(conn, tables.BOT_CONFIG, BOT_CONFIG_COLUMNS, purpose="set feature flags")
-            audit = tables.require_columns(conn, tables.AUDIT_LOG, AUDIT_COLUMNS, purpose="audit flag changes")
-            unfillable = tables.unfillable_columns(audit, set(AUDIT_COLUMNS))
-            if unfillable:
-                raise UsageError(
-                    f"audit_log column(s) {', '.join(unfillable)} are NOT NULL without a default; "
-                    "pgrelease writes only actor, action, target, details",
-                    hint="give those columns a default, or make them nullable, with a migration",
-                )
+            trail = audit.ensure(conn, audit_table, needs_id=False, fills=audit.FLAG_FILLS)  # created when missing
             with conn.transaction():
                 rows = tables.fetch_all(conn, "flags_lock_row", {"environment": environment})
                 if not rows:
@@ -212,11 +207,11 @@ def set_flag(dsn: Dsn | str, name: str, value: bool | str, environment: str, *, 
                                  {"flag": name, "value": new, "row_id": row["row_id"]})
                 details = {"environment": environment, "flag": name, "old": old, "new": new,
                            "reason": reason, "created": created, "tool": "pgrelease flags set"}
-                audit_row = tables.fetch_one(conn, "audit_insert", {
-                    "actor": who, "action": AUDIT_ACTION, "target": f"feature_flags.{name}",
-                    "details": json.dumps(details),
-                })
-                change.audit_id = audit_row["id"] if audit_row else None
+                change.audit_id = audit.insert(conn, trail, actor=who, action=AUDIT_ACTION,
+                                               target=f"feature_flags.{name}", details=details,
+                                               environment=environment)
+                change.audit_table = trail.qualified
+                change.audit_created = trail.created
         except psycopg.Error as exc:
             raise tables.db_error(exc, target, f"setting flag {name} in {environment}", unchanged=True) from None
     return change

@@ -160,22 +160,28 @@ def flags_get(name: str, environment: str | None, target: TargetSpec, connect_op
 @click.option("--actor", help="Who (default: $GITHUB_ACTOR, else the OS user).")
 @click.option("--create", is_flag=True, help="Allow creating a flag that does not exist yet.")
 @click.option("--lock-timeout", default="10s", show_default=True, help="How long to wait for the row lock.")
+@click.option("--audit-table", default="public.audit_log", show_default=True,
+              help="Audit table (created with pgrelease's shape when missing).")
 @target_options
 @output_options
 @reporting("flags set")
 def flags_set(name: str, value: str, environment: str | None, reason: str | None, actor: str | None, create: bool,
-              lock_timeout: str, target: TargetSpec, connect_options: Any, fmt: str, quiet: bool) -> Report:
+              lock_timeout: str, audit_table: str, target: TargetSpec, connect_options: Any, fmt: str,
+              quiet: bool) -> Report:
     """Set flag NAME to true or false, with an audit_log row, in one transaction."""
     flag_ops.validate_set_request(name, value, environment, reason)
     dsn = dsn_from(target)
     report = Report(command="flags set", target=dsn.masked())
     change = flag_ops.set_flag(dsn, name, value, environment, reason=reason, actor=actor,  # type: ignore[arg-type]
-                               create=create, connect_options=connect_options, lock_timeout=lock_timeout)
+                               create=create, connect_options=connect_options, lock_timeout=lock_timeout,
+                               audit_table=audit_table)
     report.data["flag"] = change.to_dict()
     if change.changed:
         old = "(new)" if change.created else json.dumps(change.old)
         report.add_check(f"flag {name}", OK, f"{old} -> {json.dumps(change.new)} in {environment}"
                          f" by {change.actor}, audit_log id {change.audit_id}")
+        if change.audit_created:
+            report.notes.append(f"created the audit table {change.audit_table} (pgrelease's shape, docs/operations.md)")
     else:
         report.add_check(f"flag {name}", OK, f"already {json.dumps(change.new)} in {environment}; nothing changed")
     return report
