@@ -149,6 +149,8 @@ _ELSEWHERE = {
     "DriftOptions": ("pgrelease.pipeline.drift", "DriftOptions"),
     "gate": ("pgrelease.pipeline.gate", "gate"),
     "GateOptions": ("pgrelease.pipeline.gate", "GateOptions"),
+    "promote": ("pgrelease.pipeline.promote", "promote"),
+    "PromoteOptions": ("pgrelease.pipeline.promote", "PromoteOptions"),
     "verify": ("pgrelease.checks.sqlscripts", "verify"),
     "guard": ("pgrelease.checks.guard", "check"),
     "health": ("pgrelease.checks.health", "health"),
