@@ -25,3 +25,11 @@ class MigrationEntry:
             if getattr(self, key) is not None:
                 out[key] = getattr(self, key)
         return out
+
+
+def labelled(progress, label: str):  # noqa: ANN001, ANN201 - a ProgressFn in, a ProgressFn out
+    """``progress`` with ``label`` on every event ("shadow", "staging", "production"), so a run
+    that replays and then applies does not read as if it applied twice."""
+    if progress is None:
+        return None
+    return lambda event, **info: progress(event, **{"label": label, **info})

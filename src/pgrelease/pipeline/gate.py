@@ -27,7 +27,7 @@ from ..errors import CheckFailed, PgReleaseError
 from ..migrations import history
 from ..migrations.apply import ProgressFn, PushOptions, load_plan, push
 from ..migrations.files import MigrationSet, discover
-from ..migrations.outcome import MigrationEntry
+from ..migrations.outcome import MigrationEntry, labelled
 from ..migrations.parse import ParsedMigration
 from ..migrations.plan import Plan
 from ..report.model import Report, Step
@@ -66,7 +66,7 @@ def _timed(step: Step, started: float) -> Step:
 
 
 def _error_step(name: str, err: PgReleaseError, started: float) -> Step:
-    return _timed(Step(name, errors=[err], summary=err.message), started)
+    return _timed(Step(name, errors=err.parts(), summary=err.message), started)
 
 
 # -- 1. link ---------------------------------------------------------------------------------
@@ -204,7 +204,7 @@ def gate(workdir: Path, options: GateOptions = GateOptions(), *, connect_options
         run: ShadowRun | None = None
         try:
             run = stack.enter_context(replayed_shadow(workdir, options.shadow, connect_options=connect_options,
-                                                      progress=progress))
+                                                      progress=labelled(progress, "shadow")))
         except PgReleaseError as err:
             shadow = report.add_step(_error_step("shadow", err, started))
         else:
@@ -305,7 +305,7 @@ def _push(report: Report, options: GateOptions, plan: Plan | None, lint: Step, s
     started = time.perf_counter()
     try:
         result = push(options.staging, migrations, options.push_options, connect_options=connect_options,
-                      progress=progress)
+                      progress=labelled(progress, "staging"))
     except PgReleaseError as err:
         report.add_step(_error_step("push", err, started))
         return False
@@ -325,7 +325,7 @@ def _drift(workdir: Path, options: GateOptions, run: ShadowRun, connect_options:
                                          options.drift, connect_options)
         else:  # other branches' versions on staging, or files staging lacks: replay what staging has
             result = drift(workdir, options.staging, options.drift, connect_options=connect_options,  # type: ignore[arg-type]
-                           progress=progress, history_fallback=True)
+                           progress=labelled(progress, "drift shadow"), history_fallback=True)
     except PgReleaseError as err:
         return _error_step("drift", err, started)
     return _timed(drift_step(result, with_sql=options.drift.with_sql), started)

@@ -33,6 +33,7 @@ from ..errors import EnvironmentFailure, PgReleaseError, UsageError
 from ..migrations import history
 from ..migrations.apply import ProgressFn, PushOptions, PushResult, load_plan, push
 from ..migrations.files import MigrationSet, discover
+from ..migrations.outcome import labelled
 from ..report.model import FAIL, OK, SKIP, WARN, Report, Step
 from ..report.scrub import scrub
 from ..report.steps import drift_step, guard_step, lint_step, push_step, skipped_step, verify_step
@@ -295,7 +296,8 @@ def _deploy(run: PromoteRun, options: PromoteOptions, workdir: Path, migrations:
         started = time.perf_counter()
         upto = MigrationSet(migrations.directory, [m for m in migrations.files
                                                    if m.sort_key <= run.audit_creator.sort_key])
-        first = push(options.production, upto, options.push_options, conn=conn, progress=progress)
+        first = push(options.production, upto, options.push_options, conn=conn,
+                     progress=labelled(progress, f"{options.environment} (up to the audit table)"))
         if first.failure is not None:
             step = report.add_step(push_step(first, name="apply"))
             step.duration_ms = (time.perf_counter() - started) * 1000
@@ -371,7 +373,8 @@ def _apply_and_verify(run: PromoteRun, options: PromoteOptions, workdir: Path, m
     report = run.report
     started = time.perf_counter()
     try:
-        result = push(options.production, migrations, options.push_options, conn=conn, progress=progress)
+        result = push(options.production, migrations, options.push_options, conn=conn,
+                      progress=labelled(progress, options.environment))
     except PgReleaseError as err:
         step = report.add_step(Step("apply", errors=[err], summary=err.message))
         return step
@@ -398,7 +401,7 @@ def _apply_and_verify(run: PromoteRun, options: PromoteOptions, workdir: Path, m
                                                                  run.audit_table.qualified))
     for name, make in (("verify", lambda: verify_step(verify(prod, workdir, connect_options=connect_options))),
                        ("drift", lambda: drift_step(drift(workdir, prod, drift_options, connect_options=connect_options,
-                                                          progress=progress))),
+                                                          progress=labelled(progress, "drift shadow")))),
                        ("guard", lambda: _guard(options, connect_options)),
                        ("health", lambda: _health(options, connect_options))):
         started = time.perf_counter()
