@@ -27,7 +27,7 @@ EXAMPLES = REPO / "examples"
 def _fresh_secrets() -> Iterator[None]:
     """Each test is a run of its own: secrets an earlier in-process CLI run registered with
     the scrubber would otherwise mask text in this one."""
-    from pgrelease.report.scrub import forget_all
+    from pgrelease.secrets import forget_all
 
     forget_all()
     yield

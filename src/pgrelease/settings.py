@@ -37,7 +37,7 @@ def resolve_target(spec: TargetSpec, *, required: bool = True) -> Dsn | None:
     registered with the scrubber, so nothing this run prints can show it."""
     dsn = _resolve(spec, required=required)
     if dsn is not None:
-        from .report.scrub import register  # noqa: PLC0415
+        from .secrets import register  # noqa: PLC0415
 
         register(dsn.password)
     return dsn

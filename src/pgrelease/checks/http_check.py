@@ -64,13 +64,18 @@ def parse_url(url: str) -> HttpTarget:
     clean = urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
     shown_netloc = (f"{quote(unquote(parts.username or ''), safe='')}:{MASK}@" if auth else "") + netloc
     shown = urlunsplit((parts.scheme, shown_netloc, parts.path, urlencode(shown_query, safe="*"), ""))
+    from ..secrets import register  # noqa: PLC0415
+
+    register(*secrets, f"{unquote(parts.username or '')}:{unquote(parts.password or '')}" if auth else None)
     return HttpTarget(clean, shown, auth, tuple(secrets))
 
 
 def _scrub(text: str, target: HttpTarget) -> str:
+    from ..secrets import scrub  # noqa: PLC0415 - the one scrubber (knows this URL's secrets)
+
     for secret in target.secrets:
         text = text.replace(secret, MASK)
-    return text
+    return scrub(text)
 
 
 def check_http(url: str, *, timeout: float = 10.0, retries: int = 2, backoff: float = 0.5,

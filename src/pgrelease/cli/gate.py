@@ -62,7 +62,7 @@ def gate(workdir: Path, target, connect_options, shadow_url: str | None, pg_bin:
     from ..pipeline.drift import DriftOptions
     from ..pipeline.gate import GateOptions, gate as run_gate
     from ..pipeline.shadow import ShadowOptions
-    from ..report.scrub import known_secrets, register
+    from ..secrets import known_secrets, register
     from ..settings import resolve_target
 
     if not workdir.is_dir():
@@ -118,7 +118,7 @@ def _publish(run: Any, github: Any, *, workdir: str, comment: str, status_contex
     from ..github.syntax import append_env_file
     from ..github.workflow import emit_github
     from ..report.render import render
-    from ..report.scrub import scrub
+    from ..secrets import scrub
 
     report = run.report
     markdown = gate_markdown(report, comment_context(github, workdir, run.er_diagram))

@@ -70,7 +70,7 @@ def promote(workdir: Path, target, connect_options, confirm: str | None, expect_
     from ..pipeline.drift import DriftOptions
     from ..pipeline.promote import GitHubFacts, PromoteOptions, check_confirmation, promote as run_promote
     from ..pipeline.shadow import ShadowOptions
-    from ..report.scrub import known_secrets, register
+    from ..secrets import known_secrets, register
     from ..settings import resolve_target
 
     check_confirmation(confirm, expect_confirm)  # first: a wrong text touches nothing
@@ -144,7 +144,7 @@ def _emit(run: Any, options: Any, *, fmt: str, quiet: bool, report_file: Path | 
     from ..github.syntax import append_env_file
     from ..github.workflow import emit_github, repo_path
     from ..report.render import render
-    from ..report.scrub import scrub
+    from ..secrets import scrub
 
     report = run.report
     markdown = deployment_markdown(report, environment=options.environment, audit_id=run.audit_id,

@@ -14,6 +14,7 @@ from urllib.parse import parse_qsl, quote, unquote, urlsplit
 from ..errors import UsageError
 
 MASK = "***"
+SECRET_PARAMS = ("password", "sslpassword")  # never rendered; registered with the scrubber
 SUPABASE_REF = re.compile(r"^[a-z]{20}$")
 
 
@@ -25,6 +26,12 @@ class Dsn:
     user: str | None = None
     params: tuple[tuple[str, str], ...] = ()
     _password: str | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        from ..secrets import register  # noqa: PLC0415 - every password this run holds is scrubbed
+
+        register(self._password, *(value for key, value in self.params if key in SECRET_PARAMS),
+                 f"{self.user}:{self._password}" if self.user and self._password else None)
 
     # -- construction -------------------------------------------------------------
     @classmethod
@@ -74,7 +81,8 @@ class Dsn:
         host = unquote(parts.hostname) if parts.hostname else None
         dbname = unquote(parts.path.lstrip("/")) or None
         params = dict(parse_qsl(parts.query, keep_blank_values=True))
-        password = unquote(parts.password) if parts.password is not None else params.pop("password", None)
+        query_password = params.pop("password", None)  # never kept among the rendered parameters
+        password = unquote(parts.password) if parts.password is not None else query_password
         return cls(
             host=host or params.pop("host", None),
             port=port if port is not None else _port(params.pop("port", None)),
@@ -170,7 +178,8 @@ class Dsn:
         netloc = f"{auth}{host}"
         if self.port:
             netloc += f":{self.port}"
-        query = "&".join(f"{quote(k)}={quote(v, safe='')}" for k, v in query_items)
+        query = "&".join(f"{quote(k)}={MASK if k in SECRET_PARAMS and not reveal else quote(v, safe='')}"
+                         for k, v in query_items)
         return f"postgresql://{netloc}/{quote(self.dbname or '', safe='')}" + (f"?{query}" if query else "")
 
     def masked(self) -> str:

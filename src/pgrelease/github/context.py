@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import UsageError
-from ..report.scrub import known_secrets, scrub
+from ..secrets import known_secrets, scrub
 
 DEFAULT_API_URL = "https://api.github.com"
 DEFAULT_SERVER_URL = "https://github.com"
@@ -48,7 +48,7 @@ class GitHubContext:
 
     def scrub(self, text: str) -> str:
         """``text`` with the token (raw, percent-encoded, base64) and every other secret the
-        run knows masked, through the one scrubber (``report.scrub``)."""
+        run knows masked, through the one scrubber (``pgrelease.secrets``)."""
         return scrub(text, known_secrets() | ({self.token} if self.token else set()))
 
     @classmethod

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 from ..report.model import Report, Step
-from ..report.scrub import scrub
+from ..secrets import scrub
 from .comment import CommentContext, gate_markdown
 from .context import GitHubContext
 from .publish import PublishOptions, comment_marker, publish

@@ -6,7 +6,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from ..report.scrub import scrub
+from ..secrets import scrub
 
 
 def escape_data(text: str) -> str:

@@ -35,7 +35,7 @@ from ..migrations.apply import ProgressFn, PushOptions, PushResult, load_plan, p
 from ..migrations.files import MigrationSet, discover
 from ..migrations.outcome import labelled
 from ..report.model import FAIL, OK, SKIP, WARN, Report, Step
-from ..report.scrub import scrub
+from ..secrets import scrub
 from ..report.steps import drift_step, guard_step, lint_step, push_step, skipped_step, verify_step
 from .drift import DriftOptions, drift
 from .shadow import ShadowOptions

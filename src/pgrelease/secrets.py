@@ -1,9 +1,11 @@
 """The one secret scrubber every renderer and publisher goes through.
 
-It knows every secret of the run: passwords of the targets resolved in this process
-(registered by ``settings.resolve_target``), ``PGRELEASE_DB_PASSWORD``, ``GITHUB_TOKEN`` and
-other secret-looking environment variables; and it masks the password of any
-``scheme://user:password@`` it finds, so what a server echoes back is masked too."""
+It knows every secret of the run: the password of every ``Dsn`` made in this process (and
+its ``sslpassword``), the GitHub token, credentials in health-check URLs,
+``PGRELEASE_DB_PASSWORD``, ``GITHUB_TOKEN`` and other secret-looking environment variables;
+and it masks the password of any ``scheme://user:password@`` it finds, so what a server
+echoes back is masked too. Forms: as is, percent-encoded, base64 (also of ``user:password``,
+as a Basic authorization header carries it)."""
 
 from __future__ import annotations
 
