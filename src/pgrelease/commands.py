@@ -78,13 +78,36 @@ def status(workdir: Path, dsn: Dsn, *, connect_options: ConnectOptions | None = 
 _NAME = re.compile(r"[^a-z0-9_]+")
 
 
-def new(workdir: Path, name: str, *, now: datetime | None = None) -> Report:
-    """Create ``supabase/migrations/<UTC timestamp>_<name>.sql``."""
-    slug = _NAME.sub("_", name.strip().lower()).strip("_")
+MAX_NAME = 100  # characters of the name part: file systems allow 255 bytes for the whole file name
+
+
+def migration_slug(name: str) -> str:
+    """``AddProfilesTable`` / ``add profiles table`` / ``héllo wörld`` -> ``add_profiles_table``,
+    ``hello_world``: snake_case, accents dropped, other characters become ``_``."""
+    import unicodedata
+
+    text = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name.strip())
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return _NAME.sub("_", text.lower()).strip("_")
+
+
+def new(workdir: Path, name: str, *, now: datetime | None = None, create: bool = False) -> Report:
+    """Create ``supabase/migrations/<UTC timestamp>_<name>.sql``. The project must exist
+    (``supabase/`` in ``workdir``) unless ``create``."""
+    slug = re.sub(r"_+", "_", migration_slug(name))
     if not slug:
         raise UsageError(f"'{name}' is not a usable migration name", hint="use words like add_profiles_table")
+    if len(slug) > MAX_NAME:
+        raise UsageError(f"the migration name is {len(slug)} characters long; at most {MAX_NAME}",
+                         hint="say what the migration does in a few words")
+    if not (Path(workdir) / "supabase").is_dir() and not create:
+        raise UsageError(f"{workdir} has no supabase/ directory", hint="run from your project root, pass --workdir,"
+                         " or pass --create to start a new project there")
     directory = Path(workdir) / MIGRATIONS_DIR
-    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot create {directory}: {exc.strerror}", hint="check the path and permissions") from None
     stamp = (now or datetime.now(timezone.utc)).strftime("%Y%m%d%H%M%S")
     versions = [p.name.split("_", 1)[0] for p in directory.glob("*.sql")]
     newest = max((int(v) for v in versions if v.isdigit()), default=0)
@@ -106,7 +129,7 @@ def repair(workdir: Path, dsn: Dsn, status_value: str, versions: list[str], *,
         raise UsageError(f"--status must be applied or reverted, not '{status_value}'", hint="--status applied|reverted")
     if not versions:
         raise UsageError("no versions given", hint="pgrelease repair --status applied 20240101000000")
-    bad = [v for v in versions if not v.isdigit()]
+    bad = [v for v in versions if not re.fullmatch(r"[0-9]+", v)]  # ASCII digits only, as in file names
     if bad:
         raise UsageError(f"'{bad[0]}' is not a migration version", hint="a version is the leading digits of the file name")
     report = Report(command="repair", target=dsn.masked())

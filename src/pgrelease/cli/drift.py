@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from . import main
+from .types import POSITIVE_SECONDS
 from .options import Progress, dsn_from, output_options, reporting, target_options, workdir_option
 from ..db.connect import ConnectOptions
 from ..db.dsn import Dsn
@@ -25,7 +26,7 @@ def schema_options(fn):  # noqa: ANN001, ANN201
 @main.command()
 @click.option("--from", "from_url", required=True, help="Database URL of the 'from' side.")
 @click.option("--to", "to_url", required=True, help="Database URL of the 'to' side.")
-@click.option("--connect-timeout", type=float, default=10.0, show_default=True)
+@click.option("--connect-timeout", type=POSITIVE_SECONDS, default=10.0, show_default=True)
 @schema_options
 @output_options
 @reporting("diff")

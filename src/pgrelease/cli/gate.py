@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from . import main
+from .types import DURATION, SECONDS
 from .options import Printed, Progress, echo, output_options, reporting, target_options, workdir_option
 
 @main.command()
@@ -25,10 +26,10 @@ from .options import Printed, Progress, echo, output_options, reporting, target_
 @click.option("--no-push", is_flag=True, help="Do not apply pending migrations to staging (a dry run of the gate).")
 @click.option("--app-version", envvar="APP_SCHEMA_VERSION",
               help="The application's schema version for the guard (env APP_SCHEMA_VERSION).")
-@click.option("--lock-wait", type=click.FloatRange(0, 3600), default=60.0, show_default=True,
+@click.option("--lock-wait", type=SECONDS, default=60.0, show_default=True,
               help="Seconds to wait for another run's migration lock on staging.")
-@click.option("--lock-timeout", default="5s", show_default=True, help="lock_timeout per migration on staging.")
-@click.option("--statement-timeout", default="0", show_default=True, help="statement_timeout per migration ('0' = off).")
+@click.option("--lock-timeout", type=DURATION, default="5s", show_default=True, help="lock_timeout per migration on staging.")
+@click.option("--statement-timeout", type=DURATION, default="0", show_default=True, help="statement_timeout per migration ('0' = off).")
 @click.option("--comment", type=click.Choice(["on", "off", "on-failure"]), default="on", show_default=True,
               envvar="PGRELEASE_COMMENT", help="Post the result as a PR comment (one, edited in place).")
 @click.option("--status-context", default="pgrelease/gate", show_default=True, envvar="PGRELEASE_STATUS_CONTEXT",

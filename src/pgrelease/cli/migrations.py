@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from . import main
+from .types import DURATION, POSITIVE_SECONDS, SECONDS
 from .options import Progress, dsn_from, output_options, reporting, target_options, workdir_option
 
 
@@ -18,10 +19,12 @@ def _timeout(value: str) -> str:
 @main.command()
 @workdir_option
 @target_options
-@click.option("--lock-wait", type=float, default=60.0, show_default=True,
+@click.option("--lock-wait", type=SECONDS, default=60.0, show_default=True,
               help="Seconds to wait for another run's migration lock before exiting 3.")
-@click.option("--lock-timeout", default="5s", show_default=True, help="lock_timeout per migration ('0' = off).")
-@click.option("--statement-timeout", default="0", show_default=True, help="statement_timeout per migration ('0' = off).")
+@click.option("--lock-timeout", type=DURATION, default="5s", show_default=True,
+              help="lock_timeout per migration ('0' = off).")
+@click.option("--statement-timeout", type=DURATION, default="0", show_default=True,
+              help="statement_timeout per migration ('0' = off).")
 @click.option("--lock-retries", type=click.IntRange(0, 20), default=3, show_default=True,
               help="Retries of a migration that hit lock_timeout (its transaction left nothing behind).")
 @click.option("--include-all", is_flag=True, help="Apply pending migrations older than the newest applied one.")
@@ -58,13 +61,14 @@ def status(workdir: Path, target, connect_options, fmt: str, quiet: bool):  # no
 @main.command()
 @click.argument("name")
 @workdir_option
+@click.option("--create", is_flag=True, help="Create supabase/migrations when the project has no supabase/ yet.")
 @output_options
 @reporting("new")
-def new(name: str, workdir: Path, fmt: str, quiet: bool):  # noqa: ANN201
+def new(name: str, workdir: Path, create: bool, fmt: str, quiet: bool):  # noqa: ANN201
     """Create supabase/migrations/<UTC timestamp>_<NAME>.sql."""
     from .. import commands
 
-    return commands.new(workdir, name)
+    return commands.new(workdir, name, create=create)
 
 
 @main.command()
@@ -90,7 +94,8 @@ def repair(versions: tuple[str, ...], status_value: str, workdir: Path, target, 
 @click.option("--pg-bin", envvar="PGRELEASE_PG_BIN", help="bin directory of a local PostgreSQL for the embedded server.")
 @click.option("--no-baseline", is_flag=True, help="Do not load the Supabase baseline (roles, auth, storage, ...).")
 @click.option("--no-checks", is_flag=True, help="Skip scripts/smoke.sql and supabase/verify/*.sql.")
-@click.option("--connect-timeout", type=float, default=10.0, show_default=True)
+@click.option("--connect-timeout", type=POSITIVE_SECONDS, default=10.0, show_default=True,
+              envvar="PGRELEASE_CONNECT_TIMEOUT")
 @output_options
 @reporting("shadow")
 def shadow(workdir: Path, shadow_url: str | None, pg_bin: str | None, no_baseline: bool, no_checks: bool,

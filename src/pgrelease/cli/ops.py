@@ -22,6 +22,7 @@ from ..checks import guard as guard_ops
 from ..checks.guard import ENVIRONMENTS
 from ..checks.health import HealthOptions, health as run_health
 from . import main
+from .types import DURATION, POSITIVE_SECONDS
 from .options import dsn_from, output_options, reporting, target_options
 from ..report.model import OK, Report
 from ..report.steps import guard_step
@@ -80,7 +81,7 @@ def _guard_check(*, app_version: str | None, environment: str | None, target: Ta
 @click.option("--env", "environment", type=ENV_CHOICE,
               help="Write the row of this environment (bot_config with an environment column).")
 @click.option("--allow-downgrade", is_flag=True, help="Allow recording a lower version than the current one.")
-@click.option("--lock-timeout", default="10s", show_default=True, help="lock_timeout for the write.")
+@click.option("--lock-timeout", type=DURATION, default="10s", show_default=True, help="lock_timeout for the write.")
 @target_options
 @output_options
 @reporting("guard set-version")
@@ -159,7 +160,8 @@ def flags_get(name: str, environment: str | None, target: TargetSpec, connect_op
 @click.option("--reason", help="Why (written to audit_log; required for production).")
 @click.option("--actor", help="Who (default: $GITHUB_ACTOR, else the OS user).")
 @click.option("--create", is_flag=True, help="Allow creating a flag that does not exist yet.")
-@click.option("--lock-timeout", default="10s", show_default=True, help="How long to wait for the row lock.")
+@click.option("--lock-timeout", type=DURATION, default="10s", show_default=True,
+              help="How long to wait for the row lock.")
 @click.option("--audit-table", default="public.audit_log", show_default=True,
               help="Audit table (created with pgrelease's shape when missing).")
 @target_options
@@ -191,15 +193,16 @@ def flags_set(name: str, value: str, environment: str | None, reason: str | None
 @main.command()
 @target_options
 @click.option("--url", envvar="PGRELEASE_HEALTH_URL", help="HTTP health endpoint to GET (expects 2xx).")
-@click.option("--http-timeout", type=float, default=10.0, show_default=True, help="Seconds per HTTP attempt.")
+@click.option("--http-timeout", type=POSITIVE_SECONDS, default=10.0, show_default=True, help="Seconds per HTTP attempt.")
 @click.option("--http-retries", type=click.IntRange(0, 10), default=2, show_default=True,
               help="Retries on connection errors, timeouts, 429 and 5xx.")
 @click.option("--redis-url", envvar="REDIS_URL", help="redis://:<password>@host:6379/0 (env REDIS_URL).")
 @click.option("--redis-prefix", envvar="REDIS_PREFIX",
               help="This deployment's key prefix, e.g. stg: (env REDIS_PREFIX).")
 @click.option("--require-redis", is_flag=True, help="Redis problems fail the check instead of warning.")
-@click.option("--redis-timeout", type=float, default=5.0, show_default=True, help="Seconds per Redis operation.")
-@click.option("--statement-timeout", default="10s", show_default=True, help="statement_timeout for the queries.")
+@click.option("--redis-timeout", type=POSITIVE_SECONDS, default=5.0, show_default=True, help="Seconds per Redis operation.")
+@click.option("--statement-timeout", type=DURATION, default="10s", show_default=True,
+              help="statement_timeout for the queries.")
 @output_options
 @reporting("health")
 def health(target: TargetSpec, connect_options: Any, url: str | None, http_timeout: float, http_retries: int,

@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from . import main
+from .types import DURATION, SECONDS
 from .options import Printed, Progress, echo, output_options, reporting, target_options, workdir_option
 
 
@@ -32,10 +33,10 @@ from .options import Printed, Progress, echo, output_options, reporting, target_
 @click.option("--health-url", envvar="PGRELEASE_HEALTH_URL", help="Application health endpoint to check after the apply.")
 @click.option("--redis-url", envvar="REDIS_URL", help="Redis to health-check after the apply.")
 @click.option("--redis-prefix", envvar="REDIS_PREFIX", help="This deployment's Redis key prefix, e.g. prod:.")
-@click.option("--lock-wait", type=click.FloatRange(0, 3600), default=60.0, show_default=True,
+@click.option("--lock-wait", type=SECONDS, default=60.0, show_default=True,
               help="Seconds to wait for another deployment's migration lock.")
-@click.option("--lock-timeout", default="5s", show_default=True, help="lock_timeout per migration.")
-@click.option("--statement-timeout", default="0", show_default=True, help="statement_timeout per migration ('0' = off).")
+@click.option("--lock-timeout", type=DURATION, default="5s", show_default=True, help="lock_timeout per migration.")
+@click.option("--statement-timeout", type=DURATION, default="0", show_default=True, help="statement_timeout per migration ('0' = off).")
 @click.option("--shadow-url", envvar="PGRELEASE_SHADOW_URL", help="An EMPTY database for the drift replay.")
 @click.option("--pg-bin", envvar="PGRELEASE_PG_BIN", help="bin directory of a local PostgreSQL for the shadow.")
 @click.option("--no-comment", is_flag=True, help="Do not comment on the deployed pull requests.")
