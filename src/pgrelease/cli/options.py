@@ -20,8 +20,9 @@ from ..db.options import ConnectOptions
 from ..errors import EXIT_USAGE, PgReleaseError, UsageError
 from ..report.model import Report
 from ..report.render import render
-from ..report.scrub import scrub
+from ..secrets import scrub
 from ..settings import TargetSpec, resolve_target
+from .types import PORT, POSITIVE_SECONDS
 
 FORMATS = ("text", "json", "github")
 
@@ -57,9 +58,9 @@ def target_options(fn: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--project-ref", envvar="PGRELEASE_PROJECT_REF",
                      help="Supabase project ref; password from env PGRELEASE_DB_PASSWORD."),
         click.option("--db-host", help="Override the host (e.g. a pooler)."),
-        click.option("--db-port", type=int, help="Override the port."),
+        click.option("--db-port", type=PORT, help="Override the port."),
         click.option("--db-user", help="Override the user."),
-        click.option("--connect-timeout", type=float, default=10.0, show_default=True,
+        click.option("--connect-timeout", type=POSITIVE_SECONDS, default=10.0, show_default=True,
                      envvar="PGRELEASE_CONNECT_TIMEOUT", help="Seconds per connection attempt."),
     ]
     for option in reversed(options):
@@ -146,14 +147,15 @@ class Progress:
         if not self.enabled:
             return
         index, total, name = info.get("index"), info.get("total"), info.get("name", "")
+        label = f"{info['label']} " if info.get("label") else ""
         elapsed = time.monotonic() - self.started
         if event == "start" and self.tty:
-            click.echo(f"\r\033[K[{index}/{total}] {name} ... {elapsed:.1f}s", nl=False, err=True)
+            click.echo(f"\r\033[K{label}[{index}/{total}] {name} ... {elapsed:.1f}s", nl=False, err=True)
         elif event == "done":
             duration = info.get("duration_ms", 0.0)
             status = info.get("status", "applied")
             prefix = "\r\033[K" if self.tty else ""
-            click.echo(f"{prefix}[{index}/{total}] {status} {name} ({duration:.0f}ms)", err=True)
+            click.echo(f"{prefix}{label}[{index}/{total}] {status} {name} ({duration:.0f}ms)", err=True)
 
 
 def fail_usage(message: str, hint: str | None = None) -> None:
