@@ -21,3 +21,29 @@ class Project:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
         return path
+
+
+def canary_login(dsn, password: str, prefix: str = "canary"):  # noqa: ANN001, ANN201 - Dsn in, context manager out
+    """A login role whose password is a canary (so a test can grep every output for it), acting
+    as the server's own superuser: hosted Supabase runs migrations as ``postgres``, whose
+    default privileges the baseline sets, so objects come out owned as on a hosted project.
+    Yields the Dsn that logs in as it; the role is dropped afterwards."""
+    from contextlib import contextmanager
+    from dataclasses import replace
+
+    from pgrelease.db.connect import connect
+
+    @contextmanager
+    def login():  # noqa: ANN202
+        role = f"{prefix}_{dsn.dbname}"
+        with connect(dsn) as conn:
+            conn.execute(f"create role {role} login superuser password '{password}'")
+            conn.execute(f"alter role {role} set role = '{dsn.user}'")
+        try:
+            yield replace(dsn, user=role).with_password(password)
+        finally:
+            with connect(dsn) as conn:
+                conn.execute(f"select pg_terminate_backend(pid) from pg_stat_activity where usename = '{role}'")
+                conn.execute(f"drop role {role}")
+
+    return login()

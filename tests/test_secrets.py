@@ -72,18 +72,10 @@ def assert_clean(out: str, *secrets: str) -> None:
 @pytest.fixture
 def canary_dsn(fresh_db):
     """The test database, reached as a login role whose password is the canary."""
-    from dataclasses import replace
+    from tests.helpers import canary_login
 
-    from pgrelease.db.connect import connect
-
-    role = f"canary_{fresh_db.dbname}"
-    with connect(fresh_db) as conn:
-        conn.execute(f"create role {role} login superuser password '{CANARY}'")
-        conn.execute(f"alter role {role} set role = '{fresh_db.user}'")
-    yield replace(fresh_db, user=role).with_password(CANARY)
-    with connect(fresh_db) as conn:
-        conn.execute(f"select pg_terminate_backend(pid) from pg_stat_activity where usename = '{role}'")
-        conn.execute(f"drop role {role}")
+    with canary_login(fresh_db, CANARY) as dsn:
+        yield dsn
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "github"])

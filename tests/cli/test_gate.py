@@ -8,7 +8,6 @@ import base64
 import json
 import os
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 from urllib.parse import quote
 
@@ -19,6 +18,7 @@ from pgrelease.cli import main
 from pgrelease.db.connect import connect
 from pgrelease.db.dsn import Dsn
 from tests.github.conftest import HEAD_SHA, PR, REPO, TOKEN
+from tests.helpers import canary_login
 
 PASSWORD = "Canary-pw-5f1e9c"  # the staging password: must never show
 MARKER = "<!-- pgrelease:gate workdir="
@@ -34,17 +34,8 @@ def staging_url(supabase_db: Dsn) -> Iterator[str]:
     """Staging with the Supabase baseline, reached as a login role whose password is the
     canary; its sessions act as the server's own superuser (hosted Supabase runs migrations as
     `postgres`, whose default privileges the baseline sets), so the objects are owned alike."""
-    fresh_db = supabase_db
-    role = f"gate_{fresh_db.dbname}"
-    with connect(fresh_db) as conn:
-        conn.execute(f"create role {role} login superuser password '{PASSWORD}'")
-        conn.execute(f"alter role {role} set role = '{fresh_db.user}'")
-    try:
-        yield replace(fresh_db, user=role).with_password(PASSWORD).url(reveal=True)
-    finally:
-        with connect(fresh_db) as conn:
-            conn.execute(f"select pg_terminate_backend(pid) from pg_stat_activity where usename = '{role}'")
-            conn.execute(f"drop role {role}")
+    with canary_login(supabase_db, PASSWORD, "gate") as dsn:
+        yield dsn.url(reveal=True)
 
 
 class Actions:

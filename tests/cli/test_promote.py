@@ -12,7 +12,6 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import replace
 from pathlib import Path
 from urllib.parse import quote
 
@@ -23,6 +22,7 @@ from pgrelease.cli import main
 from pgrelease.db.connect import connect
 from pgrelease.db.dsn import Dsn
 from tests.github.conftest import REPO, TOKEN
+from tests.helpers import canary_login
 
 CONFIRM = "CONFIRM PRODUCTION DEPLOYMENT"
 PASSWORD = "Prod-canary-8d2b71"
@@ -58,14 +58,8 @@ def checkout(example_workdir: Path) -> dict:
 @pytest.fixture
 def production(supabase_db: Dsn) -> Dsn:
     """Production with the Supabase baseline, reached as a login role whose password is the canary."""
-    role = f"deploy_{supabase_db.dbname}"
-    with connect(supabase_db) as conn:
-        conn.execute(f"create role {role} login superuser password '{PASSWORD}'")
-        conn.execute(f"alter role {role} set role = '{supabase_db.user}'")
-    yield replace(supabase_db, user=role).with_password(PASSWORD)
-    with connect(supabase_db) as conn:
-        conn.execute(f"select pg_terminate_backend(pid) from pg_stat_activity where usename = '{role}'")
-        conn.execute(f"drop role {role}")
+    with canary_login(supabase_db, PASSWORD, "deploy") as dsn:
+        yield dsn
 
 
 @pytest.fixture
