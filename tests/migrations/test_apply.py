@@ -88,7 +88,7 @@ def test_cli_failure_exit_code_and_json(fresh_db, project):
 
 
 @pytest.mark.parametrize("body,line", [
-    ("create table a (id int);\nBEGIN;\ncreate table b (id int);\nCOMMIT;\n", 2),
+    ("create table a (id int);\nBEGIN;\ncreate table b (id int);\nROLLBACK;\n", 4),
     ("create table a (id int);\n\\i other.sql\n", 2),
     ("create table a (id int);\nstart transaction;\n", 2),
 ])

@@ -12,6 +12,8 @@ from pgrelease.migrations.classify import (
     non_transactional,
     normalize_for_compare,
     transaction_control,
+    transaction_layout,
+    without_wrapper,
 )
 from pgrelease.migrations.split import Statement, split_sql
 
@@ -59,27 +61,92 @@ def test_transaction_control(sql: str, expected: str | None) -> None:
     assert transaction_control(one(sql)) == expected
 
 
+NO_BEGIN = "no BEGIN opened a transaction block before it"
+
+
 @pytest.mark.parametrize(
-    ("text", "line", "command"),
+    ("text", "line", "message"),
     [
-        ("create table t (a int);\n\nBEGIN;\ncreate table u (a int);\nCOMMIT;", 3, "BEGIN"),
-        ("create table t (a int);\r\nCOMMIT;\r\n", 2, "COMMIT"),
-        ("-- c\nSTART TRANSACTION;\nselect 1;", 2, "START TRANSACTION"),
-        ("select 1;\nselect 2;\nselect 3;\nrollback;", 4, "ROLLBACK"),
-        ("select 1;\n\nEND;", 3, "END"),
+        ("create table t (a int);\r\nCOMMIT;\r\n", 2, f"COMMIT on line 2: {NO_BEGIN}"),
+        ("-- c\nSTART TRANSACTION;\nselect 1;", 2,
+         "START TRANSACTION on line 2: the transaction block it opens has no COMMIT before the end of the file"),
+        ("select 1;\nselect 2;\nselect 3;\nrollback;", 4, "ROLLBACK on line 4: a migration cannot roll back its own work"),
+        ("begin;\nselect 1;\nabort;", 3, "ABORT on line 3: a migration cannot roll back its own work"),
+        ("select 1;\n\nEND;", 3, f"END on line 3: {NO_BEGIN}"),
         # the body's END closes BEGIN ATOMIC; a second one is a COMMIT (squawk's parser corpus)
-        ("create function f() returns void language sql\nbegin atomic\n  select 1;\n  end;\nend;", 5, "END"),
+        ("create function f() returns void language sql\nbegin atomic\n  select 1;\n  end;\nend;", 5,
+         f"END on line 5: {NO_BEGIN}"),
+        ("begin;\nsavepoint a;\nselect 1;\nrelease a;\ncommit;", 2,
+         "SAVEPOINT on line 2: savepoints are not supported in a migration file; "
+         "RELEASE SAVEPOINT on line 4: savepoints are not supported in a migration file"),
+        ("begin;\nrollback to savepoint a;\ncommit;", 2,
+         "ROLLBACK TO SAVEPOINT on line 2: savepoints are not supported in a migration file"),
+        ("prepare transaction 'x';\ncommit prepared 'x';", 1,
+         "PREPARE TRANSACTION on line 1: two-phase commit is not supported in a migration file; "
+         "COMMIT PREPARED on line 2: two-phase commit is not supported in a migration file"),
+        ("begin;\nselect 1;\nbegin;\nselect 2;\ncommit;", 3,
+         "BEGIN on line 3: inside the transaction block opened on line 1"),
+        ("begin;\ncreate index concurrently i on t (a);\ncommit;", 2,
+         "CREATE INDEX CONCURRENTLY on line 2: cannot run inside the transaction block opened on line 1"),
+        ("begin;\nselect 1;\ncommit and chain;\nselect 2;\ncommit;", 3,
+         "COMMIT AND CHAIN on line 3: chained transactions are not supported in a migration file"),
     ],
 )
-def test_check_runnable_rejects_transaction_control(text: str, line: int, command: str) -> None:
+def test_check_runnable_names_every_refused_line(text: str, line: int, message: str) -> None:
     with pytest.raises(SqlFileError) as err:
         check_runnable(split_sql(text), "20240101000000_x.sql")
     assert err.value.line == line
     assert err.value.file == "20240101000000_x.sql"
-    assert str(err.value) == (
-        f"{command} on line {line}: transaction control inside a migration file"
-    )
-    assert "-- pgrelease: no-transaction" in (err.value.hint or "")
+    assert str(err.value) == message
+    assert err.value.exit_code == 2 and err.value.hint
+    assert [line for line, _ in err.value.refused_lines] == [int(m.split(" on line ")[1].split(":")[0])
+                                                             for m in message.split("; ")]
+
+
+@pytest.mark.parametrize(
+    ("text", "blocks", "wrapper"),
+    [
+        ("-- wrapped\n\nBEGIN;\ncreate table t (a int);\ninsert into t values (1);\nCOMMIT;\n-- end\n",
+         [("lines 3-6", 2)], True),
+        ("begin transaction isolation level serializable;\nselect 1;\nend transaction;", [("lines 1-3", 1)], True),
+        ("start transaction;\nselect 1;\ncommit work;", [("lines 1-3", 1)], True),
+        ("begin work;\ncommit;", [("lines 1-2", 0)], True),
+        ("begin; create type s as enum ('a'); commit;\nbegin; alter type s add value 'b'; commit;",
+         [("line 1", 1), ("line 2", 1)], False),
+        ("create table t (a int);\nbegin;\ninsert into t values (1);\ncommit;\nselect 1;",
+         [("line 1", None), ("lines 2-4", 1), ("line 5", None)], False),
+        ("create table t (a int);\nselect 1;", [], False),
+    ],
+)
+def test_transaction_layout(text: str, blocks: list, wrapper: bool) -> None:
+    layout = transaction_layout(split_sql(text))
+    assert not layout.refused
+    assert [(b.lines, len(b.statements) if b.explicit else None) for b in layout.blocks] == blocks
+    assert layout.wrapper is wrapper
+
+
+def test_begin_modes_become_set_transaction() -> None:
+    (block,) = transaction_layout(split_sql("BEGIN ISOLATION LEVEL SERIALIZABLE, READ WRITE;\nselect 1;\nCOMMIT;")).blocks
+    assert block.set_transaction == "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE, READ WRITE"
+    (block,) = transaction_layout(split_sql("start transaction read only;\nselect 1;\ncommit;")).blocks
+    assert block.set_transaction == "SET TRANSACTION read only"
+    (block,) = transaction_layout(split_sql("begin work;\nselect 1;\ncommit;")).blocks
+    assert block.set_transaction is None
+
+
+@pytest.mark.parametrize(
+    ("recorded", "stripped"),
+    [
+        (["-- header\nbegin", "create table w (id int)", "commit"], ["create table w (id int)"]),
+        (["BEGIN;", "select 1;", "END;"], ["select 1;"]),
+        (["begin", "select 1", "commit", "begin", "select 2", "commit"],
+         ["begin", "select 1", "commit", "begin", "select 2", "commit"]),
+        (["select 1", "commit"], ["select 1", "commit"]),
+        (["create table t (a int)"], ["create table t (a int)"]),
+    ],
+)
+def test_without_wrapper(recorded: list[str], stripped: list[str]) -> None:
+    assert without_wrapper(recorded) == stripped
 
 
 def test_check_runnable_accepts_plain_migrations() -> None:

@@ -95,3 +95,51 @@ def test_history_table_shape_matches_the_cli(make_db, project):
         with connect(dsn) as conn:
             shapes.append((conn.execute(query).fetchall(), conn.execute(pk).fetchall()))
     assert shapes[0] == shapes[1]
+
+
+WRAPPED = ("-- written for psql: one transaction\nBEGIN;\ncreate table boards (id bigint primary key, title text);\n"
+           "comment on table boards is 'boards; cards';\nCOMMIT;\n")
+BLOCKS = ("begin;\ncreate type ticket_status as enum ('open');\ncommit;\n"
+          "begin;\nalter type ticket_status add value 'closed';\ncommit;\n"
+          "begin;\ncreate table tickets (id int, status ticket_status default 'closed');\ncommit;\n")
+
+
+def write_transaction_files(project):
+    project.add("20240201000001", "wrapped", WRAPPED)
+    project.add("20240201000002", "blocks", BLOCKS)
+
+
+def recorded_statements(dsn):
+    with connect(dsn) as conn:
+        return {a.version: list(a.statements) for a in history.read_history(conn)}
+
+
+def test_supabase_applies_transaction_files_and_pgrelease_reads_them_applied(fresh_db, project):
+    write_transaction_files(project)
+    code, out = supabase(project, fresh_db, "db", "push", "--yes")
+    assert code == 0, out
+    theirs = recorded_statements(fresh_db)
+    assert theirs["20240201000001"][0].lower().endswith("begin") and theirs["20240201000001"][-1].lower() == "commit"
+    report = commands.status(project.root, fresh_db)
+    assert {r["local"]: r["state"] for r in report.data["rows"]} == {"20240201000001": "applied",
+                                                                     "20240201000002": "applied"}
+    result = push(fresh_db, discover(project.root), PushOptions(lock_wait=5))
+    assert result.entries == [] and result.failure is None
+
+
+def test_pgrelease_applies_transaction_files_and_supabase_sees_them_applied(make_db, project):
+    write_transaction_files(project)
+    ours, theirs = make_db(), make_db()
+    result = push(ours, discover(project.root), PushOptions(lock_wait=5))
+    assert result.failure is None and [e.status for e in result.entries] == ["applied", "applied"]
+    code, out = supabase(project, ours, "migration", "list")
+    assert code == 0 and out.count("20240201000001") >= 2 and out.count("20240201000002") >= 2, out
+    code, out = supabase(project, ours, "db", "push", "--yes")
+    assert code == 0 and "Applying migration" not in out, out
+    # both tools record every statement, BEGIN/COMMIT included; only comment attachment differs
+    code, out = supabase(project, theirs, "db", "push", "--yes")
+    assert code == 0, out
+    mine, cli = recorded_statements(ours), recorded_statements(theirs)
+    assert mine["20240201000002"] == cli["20240201000002"]
+    assert [s.split("\n")[-1] for s in cli["20240201000001"]] == mine["20240201000001"]
+    assert mine["20240201000001"][0] == "BEGIN" and mine["20240201000001"][-1] == "COMMIT"

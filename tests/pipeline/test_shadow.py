@@ -103,7 +103,7 @@ def test_no_baseline_fails_on_supabase_objects():
 def test_unrunnable_file_refused_before_server_starts(tmp_path):
     project = tmp_path / "p"
     (project / "supabase" / "migrations").mkdir(parents=True)
-    (project / "supabase" / "migrations" / "20240101000000_a.sql").write_text("begin;\ncreate table a (id int);\ncommit;\n")
+    (project / "supabase" / "migrations" / "20240101000000_a.sql").write_text("savepoint s;\ncreate table a (id int);\n")
     res = run_cli("shadow", "--workdir", project, "--format", "json")
     assert res.exit_code == 2
     err = json.loads(res.stdout)["errors"][0]

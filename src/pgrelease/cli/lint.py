@@ -48,7 +48,7 @@ def lint(files: tuple[Path, ...], workdir: Path, target, connect_options, base: 
         report = lint_report(workdir, files=files, dsn=dsn, base=base, config=config,
                              connect_options=connect_options)
     except PgReleaseError as err:
-        report = Report(command="lint", errors=[err])
+        report = Report(command="lint", errors=err.parts())
     except KeyboardInterrupt:
         click.echo("lint: interrupted", err=True)
         sys.exit(130)

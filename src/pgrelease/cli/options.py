@@ -115,7 +115,7 @@ def reporting(command: str) -> Callable[[Callable[..., Report]], Callable[..., N
             try:
                 report = fn(*args, **kwargs)
             except PgReleaseError as err:
-                report = Report(command=command, errors=[err])
+                report = Report(command=command, errors=err.parts())
             except KeyboardInterrupt:
                 click.echo(f"{command}: interrupted", err=True)
                 sys.exit(130)

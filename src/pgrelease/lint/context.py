@@ -112,6 +112,7 @@ class FileContext:
         self.statements = statements
         self.directives = directives
         self.no_transaction = no_transaction
+        self.execution: Execution | None = None  # the runner's plan for the file (set by the engine)
         self.run = run
         self.config = run.config
         self.asts: list[tuple[str, Body] | None] = [None] * len(statements)

@@ -3,8 +3,9 @@ grammar (pglast / libpg_query, JSON form), run the rules, apply ignores, return 
 
 Per file:
 
-1. ``file_directive`` + ``split_sql`` + ``execution_mode``: the very functions the runner
-   uses (``migrations.parse``), so the linter judges a file by how it will really run.
+1. ``file_directive`` + ``split_sql`` + ``plan_execution``: the very functions the runner
+   uses (``migrations.parse``), so the linter judges a file by how it will really run (one
+   transaction, statement by statement, or block by block) and refuses what it refuses.
 2. One ``parse_sql_json`` call for the whole file (its statements joined again), mapped
    back onto the runner's statements; if that fails (a syntax error, or the two splitters
    disagree) every statement is parsed on its own, so each syntax error is a finding with
@@ -29,7 +30,7 @@ from pglast.parser import ParseError, parse_sql_json
 from ..errors import SqlFileError
 from ..migrations.classify import file_directive
 from ..migrations.files import FILE_PATTERN, MIGRATIONS_DIR, MigrationFile
-from ..migrations.parse import execution_mode
+from ..migrations.parse import plan_execution
 from ..migrations.split import Statement, split_sql
 from .config import ERROR, WARNING, LintConfig
 from .context import FileContext, Hit, RunState, may_refuse_transaction
@@ -214,19 +215,23 @@ class Engine:
             early.append((SYNTAX, err.message + (f" ({err.hint})" if err.hint else ""), err.line or 1))
         try:
             statements = split_sql(source.text, path=source.display)
-        except SqlFileError as err:
+        except SqlFileError as err:  # one finding per refused line (every psql meta-command)
             statements = []
-            early.append((SYNTAX, err.message + (f" ({err.hint})" if err.hint else ""), err.line or 1))
+            early.extend((SYNTAX, message + (f" ({err.hint})" if err.hint else ""), line)
+                         for line, message in err.refused_lines)
         ctx = FileContext(source, statements, directives, None, state)
         for rule, message, line in early:
             if rule in self.severity:
                 self._emit(rule, Hit(message, line=line), ctx, [], result)
         ignores = self._ignores(ctx, result)
         bases = ctx.bases = self._parse(ctx, ignores, result)
-        # The runner's own decision (migrations.parse.execution_mode), asked only about the
-        # statements that can refuse a transaction block at all: same answer, a fraction of the work.
-        candidates = [stmt for stmt, item in zip(statements, ctx.asts) if item is None or may_refuse_transaction(*item)]
-        ctx.no_transaction = execution_mode(candidates, directives)
+        # The runner's own decision (migrations.parse.plan_execution), asked only about the
+        # statements that can be transaction control or refuse a transaction block at all:
+        # same answer, a fraction of the work.
+        candidates = {i for i, item in enumerate(ctx.asts)
+                      if item is None or item[0] == "TransactionStmt" or may_refuse_transaction(*item)}
+        ctx.execution = plan_execution(statements, directives, candidates)
+        ctx.no_transaction = ctx.execution.no_transaction
         result.files.append(FileSummary(source.display, len(statements), ctx.no_transaction))
         ctx.prepare()
         dispatch = self.dispatch

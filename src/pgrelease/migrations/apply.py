@@ -1,6 +1,7 @@
 """Apply pending migrations: advisory lock, one transaction per file with its history row,
-lock_timeout/statement_timeout per transaction, bounded retries on lock timeouts, and
-statement-by-statement execution for files that cannot run in a transaction."""
+lock_timeout/statement_timeout per transaction, bounded retries on lock timeouts,
+statement-by-statement execution for files that cannot run in a transaction, and
+block-by-block execution for files with BEGIN/COMMIT blocks of their own."""
 
 from __future__ import annotations
 
@@ -18,9 +19,10 @@ from ..errors import EnvironmentFailure, MigrationFailed, PgReleaseError
 from .outcome import MigrationEntry
 from . import history
 from .files import MigrationFile, MigrationSet
-from .parse import ParsedMigration, parse_migration
+from .classify import Block, non_transactional
+from .parse import WRAPPER_NOTE, ParsedMigration, parse_migrations
 from .plan import Plan, enforce, make_plan
-from .split import Statement
+from .split import Statement, split_sql
 
 ProgressFn = Callable[..., None]
 
@@ -48,10 +50,11 @@ class PushResult:
 
 
 def statements_of(migration: MigrationFile) -> list[str]:
-    """Statements of an already-applied file, for edit detection (never raises on content)."""
+    """Statements of an already-applied file as written, as its history row records them
+    (for edit detection and repair; never raises on content)."""
     try:
-        return parse_migration(migration).statement_texts
-    except Exception:  # an applied file that no longer parses is certainly edited
+        return [s.sql for s in split_sql(migration.text, path=migration.display_path)]
+    except Exception:  # an applied file that no longer splits is certainly edited
         return [migration.text]
 
 
@@ -82,7 +85,7 @@ def push(
             plan = load_plan(conn, migrations)
             result = PushResult(plan=plan)
             result.warnings.extend(enforce(plan, include_all=options.include_all, allow_edited=options.allow_edited))
-            parsed = [parse_migration(m) for m in plan.pending]  # refuse broken files before changing anything
+            parsed = parse_migrations(plan.pending)  # refuse every broken file before changing anything
             if parsed and not history.history_exists(conn):
                 history.ensure_history_table(conn)
                 result.created_history = True
@@ -117,10 +120,11 @@ def _dry_run(conn: psycopg.Connection, migrations: MigrationSet, options: PushOp
     plan = load_plan(conn, migrations)
     result = PushResult(plan=plan)
     result.warnings.extend(enforce(plan, include_all=options.include_all, allow_edited=options.allow_edited))
-    for migration in plan.pending:
-        item = parse_migration(migration)
-        result.entries.append(_entry(item, "would-apply", no_transaction=item.no_transaction,
-                                     note=f"{len(item.statements)} statements"))
+    for item in parse_migrations(plan.pending):
+        note = f"{len(item.statements)} statements"
+        if item.wrapper is not None:
+            note += "; would run as one transaction: its BEGIN/COMMIT wrapper is dropped"
+        result.entries.append(_entry(item, "would-apply", no_transaction=item.no_transaction, note=note))
     if not history.history_exists(conn):
         result.notes.append("the history table does not exist yet; a real push creates it")
     return result
@@ -130,7 +134,11 @@ def _apply_one(conn: psycopg.Connection, item: ParsedMigration, options: PushOpt
     migration = item.file
     started = time.perf_counter()
     retries = 0
-    if not item.transactional:
+    if item.blocks:
+        result.notes.append(f"{migration.filename} ran block by block as written, not as one transaction"
+                            f" ({item.no_transaction})")
+        retries = _run_blocks(conn, item, options)
+    elif not item.transactional:
         conn.execute("RESET ALL")
         result.notes.append(f"{migration.filename} ran statement by statement, outside a transaction ({item.no_transaction})")
         _run_outside_transaction(conn, item, options)
@@ -143,10 +151,16 @@ def _apply_one(conn: psycopg.Connection, item: ParsedMigration, options: PushOpt
                 if retries >= options.lock_retries:
                     raise timeout.error from None
                 retries += 1
-                time.sleep(options.retry_backoff * (2 ** (retries - 1)) * (0.8 + 0.4 * random.random()))
-    note = f"retried {retries}x after lock timeouts" if retries else None
+                _backoff(options, retries)
+    notes = [WRAPPER_NOTE] if item.wrapper is not None else []
+    if retries:
+        notes.append(f"retried {retries}x after lock timeouts")
     return _entry(item, "applied", duration_ms=(time.perf_counter() - started) * 1000,
-                  no_transaction=item.no_transaction, note=note)
+                  no_transaction=item.no_transaction, note="; ".join(notes) or None)
+
+
+def _backoff(options: PushOptions, retries: int) -> None:
+    time.sleep(options.retry_backoff * (2 ** (retries - 1)) * (0.8 + 0.4 * random.random()))
 
 
 class _LockTimeout(Exception):
@@ -197,11 +211,7 @@ def _run_in_transaction(conn: psycopg.Connection, item: ParsedMigration, options
             raise _LockTimeout(error) from None
         raise error from None
     except pgerrors.UniqueViolation as exc:  # history row already there: someone else applied it
-        raise MigrationFailed(
-            f"version {migration.version} was recorded by another process while this push ran",
-            file=migration.display_path, sqlstate=exc.sqlstate,
-            hint="another tool (e.g. supabase db push) is migrating this database; run pgrelease push again",
-        ) from None
+        raise _recorded_by_another(migration, exc) from None
     except psycopg.OperationalError as exc:
         raise _connection_lost(item, exc) from None
 
@@ -212,7 +222,7 @@ _SEPARATOR = "\n;\n"  # a newline first: a statement may end in a -- comment
 def _batch(conn: psycopg.Connection, item: ParsedMigration, options: PushOptions) -> tuple[str, list[int]]:
     """The file as one query string (timeouts first, history row last) and each statement's offset."""
     literal = lambda value: sql.Literal(value).as_string(conn)  # noqa: E731
-    head = ("reset all" + _SEPARATOR +
+    head = ((item.set_transaction + _SEPARATOR if item.set_transaction else "") + "reset all" + _SEPARATOR +
             f"select set_config('lock_timeout', {literal(options.lock_timeout)}, true),"
             f" set_config('statement_timeout', {literal(options.statement_timeout)}, true)")
     parts, offsets, pos = [head], [], len(head) + len(_SEPARATOR)
@@ -244,6 +254,8 @@ def _statement_at(item: ParsedMigration, offsets: list[int], exc: psycopg.Error)
 def _run_statements(conn: psycopg.Connection, item: ParsedMigration, options: PushOptions) -> None:
     """Inside the caller's transaction: fresh session settings, the timeouts, then each
     statement; the first failure raises _StatementError naming its statement."""
+    if item.set_transaction:  # the modes of a dropped BEGIN wrapper, before any query
+        conn.execute(item.set_transaction)
     conn.execute("RESET ALL")
     _set_timeouts(conn, options, local=True)
     with conn.cursor() as cur:
@@ -286,6 +298,84 @@ def _run_outside_transaction(conn: psycopg.Connection, item: ParsedMigration, op
             conn.execute("RESET ALL")
 
 
+def _run_blocks(conn: psycopg.Connection, item: ParsedMigration, options: PushOptions) -> int:
+    """A file with BEGIN/COMMIT blocks of its own, as psql runs it: each block in its own
+    transaction, each statement outside a block on its own (autocommit), one session
+    throughout (a SET in one block holds in the next, as in psql). The history row goes in
+    the last block's transaction, or after the last statement when the file ends outside a
+    block. A block (or single statement) that hit lock_timeout left nothing behind and is
+    retried on its own. Returns the number of retries."""
+    migration = item.file
+    done: list[Block] = []
+    retries = 0
+    conn.execute("RESET ALL")
+    _set_timeouts(conn, options, local=False)
+    try:
+        for index, block in enumerate(item.blocks):
+            record = index == len(item.blocks) - 1 and block.explicit
+            attempt = 0
+            while True:
+                try:
+                    _run_block(conn, item, block, record=record, done=done)
+                    break
+                except _LockTimeout as timeout:
+                    retryable = block.explicit or non_transactional(block.statements[0]) is None
+                    if not retryable or attempt >= options.lock_retries:
+                        raise timeout.error from None
+                    attempt += 1
+                    retries += 1
+                    _backoff(options, attempt)
+            done.append(block)
+        if not item.blocks[-1].explicit:
+            history.record(conn, migration.version, migration.name, item.statement_texts)
+    except pgerrors.UniqueViolation as exc:
+        raise _recorded_by_another(migration, exc) from None
+    except psycopg.OperationalError as exc:
+        raise _connection_lost(item, exc) from None
+    finally:
+        if not conn.closed:
+            conn.execute("RESET ALL")
+    return retries
+
+
+def _run_block(conn: psycopg.Connection, item: ParsedMigration, block: Block, *, record: bool,
+               done: list[Block]) -> None:
+    migration = item.file
+    try:
+        if not block.explicit:
+            with conn.cursor() as cur:
+                try:
+                    _execute(cur, block.statements[0])
+                except psycopg.Error as exc:
+                    raise _StatementError(exc, block.statements[0]) from None
+            return
+        with conn.transaction():
+            if block.set_transaction:
+                conn.execute(block.set_transaction)
+            with conn.cursor() as cur:
+                for stmt in block.statements:
+                    try:
+                        _execute(cur, stmt)
+                    except psycopg.Error as exc:
+                        raise _StatementError(exc, stmt) from None
+            if record:
+                history.record(conn, migration.version, migration.name, item.statement_texts)
+    except _StatementError as failed:
+        if isinstance(failed.exc, psycopg.OperationalError) and conn.closed:
+            raise _connection_lost(item, failed.exc) from None
+        error = _failure(item, failed.stmt, failed.exc, rolled_back=not done, ran=[], blocks=done)
+        if isinstance(failed.exc, pgerrors.LockNotAvailable):
+            raise _LockTimeout(error) from None
+        raise error from None
+    except pgerrors.UniqueViolation as exc:
+        raise _recorded_by_another(migration, exc) from None
+    except psycopg.Error as exc:  # at COMMIT (a deferred constraint, a serialization failure)
+        if isinstance(exc, psycopg.OperationalError) and conn.closed:
+            raise _connection_lost(item, exc) from None
+        raise _failure(item, block.end or block.statements[-1], exc, rolled_back=not done, ran=[],
+                       blocks=done) from None
+
+
 class _StatementError(Exception):
     def __init__(self, exc: psycopg.Error, stmt: Statement | None) -> None:
         super().__init__(str(exc))
@@ -308,12 +398,20 @@ def _error_line(stmt: Statement, exc: psycopg.Error) -> int:
 
 
 def _failure(item: ParsedMigration, stmt: Statement, exc: psycopg.Error, *, rolled_back: bool,
-             ran: list[Statement]) -> MigrationFailed:
+             ran: list[Statement], blocks: list[Block] | None = None) -> MigrationFailed:
     migration = item.file
     diag = exc.diag
     primary = diag.message_primary or str(exc).strip().splitlines()[0]
     line = _error_line(stmt, exc)
-    if rolled_back:
+    if blocks:
+        ran = [s for b in blocks for s in b.statements]
+        done = ", ".join(f"block {b.lines}" if b.explicit else b.lines for b in blocks)
+        state = (f"{migration.filename} runs block by block: already committed: {done};"
+                 " the history row was not written")
+        next_step = (f"fix {migration.display_path} line {line}; the blocks that already ran stay committed and run"
+                     " again on the next push: make them re-runnable (IF NOT EXISTS, ADD VALUE IF NOT EXISTS) or"
+                     " undo them, then run pgrelease push again")
+    elif rolled_back:
         state = f"migration {migration.filename} was rolled back: nothing from it was applied or recorded"
         next_step = (f"fix {migration.display_path} line {line} and run pgrelease push again;"
                      " earlier migrations stay applied")
@@ -332,6 +430,8 @@ def _failure(item: ParsedMigration, stmt: Statement, exc: psycopg.Error, *, roll
                              "statement": stmt.sql[:300]}
     if not rolled_back:
         extra["statements_run"] = [s.line for s in ran]
+    if blocks:
+        extra["blocks_run"] = [b.lines for b in blocks]
     return MigrationFailed(
         f"{primary} ({state})",
         hint="; ".join(hints),
@@ -343,9 +443,19 @@ def _failure(item: ParsedMigration, stmt: Statement, exc: psycopg.Error, *, roll
     )
 
 
+def _recorded_by_another(migration: MigrationFile, exc: psycopg.Error) -> MigrationFailed:
+    """The history row is already there: someone else applied the migration meanwhile."""
+    return MigrationFailed(
+        f"version {migration.version} was recorded by another process while this push ran",
+        file=migration.display_path, sqlstate=exc.sqlstate,
+        hint="another tool (e.g. supabase db push) is migrating this database; run pgrelease push again",
+    )
+
+
 def _connection_lost(item: ParsedMigration, exc: Exception) -> EnvironmentFailure:
     return EnvironmentFailure(
         f"connection lost while applying {item.file.filename}: {str(exc).strip().splitlines()[0] if str(exc).strip() else 'no detail'}",
         file=item.file.display_path,
-        hint="the server rolls back an unfinished transaction; run pgrelease push again to finish",
+        hint="the server rolls back an unfinished transaction; run pgrelease push again to finish"
+        + ("; the file's blocks that had committed run again, so they must be re-runnable" if item.blocks else ""),
     )

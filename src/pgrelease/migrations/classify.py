@@ -8,7 +8,8 @@ mistaken for a command.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Container, Sequence
+from dataclasses import dataclass
 from itertools import islice
 
 from pgrelease.errors import SqlFileError
@@ -16,12 +17,19 @@ from pgrelease.migrations.split import Statement, tokens
 
 __all__ = [
     "KNOWN_DIRECTIVES",
+    "Block",
+    "Refusal",
+    "TransactionLayout",
     "check_runnable",
     "file_directive",
     "first_keywords",
     "non_transactional",
     "normalize_for_compare",
+    "refusal_error",
+    "set_transaction",
     "transaction_control",
+    "transaction_layout",
+    "without_wrapper",
 ]
 
 KNOWN_DIRECTIVES = frozenset({"no-transaction"})
@@ -77,21 +85,175 @@ def transaction_control(stmt: Statement) -> str | None:
     return None
 
 
-def check_runnable(statements: Iterable[Statement], path: str | None) -> None:
-    """Raise SqlFileError for the first transaction-control statement of a migration."""
-    for stmt in statements:
-        command = transaction_control(stmt)
-        if command is not None:
-            raise SqlFileError(
-                f"{command} on line {stmt.line}: transaction control inside a migration file",
-                hint=(
-                    "pgrelease runs each migration in its own transaction: remove BEGIN/COMMIT; "
-                    "statements that cannot run in a transaction belong in their own file with "
-                    "`-- pgrelease: no-transaction` on its first line"
-                ),
-                file=path,
-                line=stmt.line,
-            )
+_OPENS = frozenset({"BEGIN", "START TRANSACTION"})
+_CLOSES = frozenset({"COMMIT", "END"})
+_SAVEPOINT_HINT = ("remove it: savepoints are not supported in a migration file (a DO block with an EXCEPTION "
+                   "clause recovers from an error inside one statement)")
+_REFUSED: dict[str, tuple[str, str]] = {  # command -> (reason, hint)
+    "ROLLBACK": ("a migration cannot roll back its own work",
+                 "remove it: pgrelease rolls back a migration whose statement fails by itself"),
+    "SAVEPOINT": ("savepoints are not supported in a migration file", _SAVEPOINT_HINT),
+    "RELEASE SAVEPOINT": ("savepoints are not supported in a migration file", _SAVEPOINT_HINT),
+    "ROLLBACK TO SAVEPOINT": ("savepoints are not supported in a migration file", _SAVEPOINT_HINT),
+    "PREPARE TRANSACTION": ("two-phase commit is not supported in a migration file", "remove it"),
+    "COMMIT PREPARED": ("two-phase commit is not supported in a migration file", "remove it"),
+    "ROLLBACK PREPARED": ("two-phase commit is not supported in a migration file", "remove it"),
+}
+_REFUSED["ABORT"] = _REFUSED["ROLLBACK"]
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A statement the runner refuses to run, and why."""
+
+    index: int  # position among the file's statements
+    line: int
+    command: str
+    reason: str
+    hint: str
+
+    @property
+    def message(self) -> str:
+        return f"{self.command} on line {self.line}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Block:
+    """What runs together when a file has transaction control of its own: a BEGIN ...
+    COMMIT block (its statements without BEGIN and COMMIT), or one statement outside any
+    block (``begin`` is None), which runs on its own as psql runs it (autocommit)."""
+
+    statements: tuple[Statement, ...]
+    begin: Statement | None = None
+    end: Statement | None = None
+
+    @property
+    def explicit(self) -> bool:
+        return self.begin is not None
+
+    @property
+    def lines(self) -> str:
+        if self.begin is None:
+            return f"line {self.statements[0].line}"
+        end = self.end.end_line if self.end is not None else self.begin.line
+        return f"line {end}" if end == self.begin.line else f"lines {self.begin.line}-{end}"
+
+    @property
+    def set_transaction(self) -> str | None:
+        """``SET TRANSACTION <modes>`` for a BEGIN with modes (isolation level, ...), else None."""
+        return set_transaction(self.begin) if self.begin is not None else None
+
+
+@dataclass(frozen=True)
+class TransactionLayout:
+    """How a file's own transaction control divides it: ``blocks`` in file order (empty when
+    the file has none) and what cannot run as written."""
+
+    blocks: tuple[Block, ...] = ()
+    refused: tuple[Refusal, ...] = ()
+
+    @property
+    def wrapper(self) -> bool:
+        """The file is one BEGIN ... COMMIT block with nothing outside it."""
+        return len(self.blocks) == 1 and self.blocks[0].explicit and not self.refused
+
+
+def set_transaction(begin: Statement) -> str | None:
+    """The transaction modes of a ``BEGIN`` / ``START TRANSACTION`` as ``SET TRANSACTION ...``."""
+    skip = {"BEGIN": ("WORK", "TRANSACTION"), "START": ("TRANSACTION",)}
+    toks = list(islice(tokens(begin.sql), 3))
+    i = 1 if toks else 0
+    if len(toks) > 1 and toks[1].kind == "word" and toks[1].text.upper() in skip.get(toks[0].text.upper(), ()):
+        i = 2
+    if i >= len(toks):
+        return None
+    return "SET TRANSACTION " + begin.sql[toks[i].start:].strip()
+
+
+def _chains(stmt: Statement) -> bool:
+    kw = first_keywords(stmt, 5)
+    return "AND" in kw and kw[kw.index("AND") + 1 : kw.index("AND") + 2] == ("CHAIN",)
+
+
+def transaction_layout(statements: Sequence[Statement], candidates: Container[int] | None = None) -> TransactionLayout:
+    """Blocks and refusals of a file's own transaction control, read the way psql runs the
+    file (autocommit outside BEGIN ... COMMIT). ``candidates``: indexes of the statements
+    that may be transaction control or refuse a transaction block (None: every statement),
+    for callers that know the others cannot (the linter, from the parse tree)."""
+    blocks: list[Block] = []
+    refused: list[Refusal] = []
+    begin: Statement | None = None
+    inside: list[Statement] = []
+    controlled = False
+
+    def refuse(i: int, stmt: Statement, command: str, reason: str, hint: str) -> None:
+        refused.append(Refusal(i, stmt.line, command, reason, hint))
+
+    for i, stmt in enumerate(statements):
+        candidate = candidates is None or i in candidates
+        command = transaction_control(stmt) if candidate else None
+        if command is None:
+            if begin is None:
+                blocks.append(Block((stmt,)))
+                continue
+            reason = non_transactional(stmt) if candidate else None
+            if reason:
+                refuse(i, stmt, reason, f"cannot run inside the transaction block opened on line {begin.line}",
+                       "move it after the block's COMMIT (statements outside a block run on their own) or into a "
+                       "file of its own with `-- pgrelease: no-transaction` on its first line")
+            inside.append(stmt)
+            continue
+        controlled = True
+        if command in _OPENS:
+            if begin is not None:
+                refuse(i, stmt, command, f"inside the transaction block opened on line {begin.line}",
+                       "end the open block with COMMIT before the next BEGIN")
+            else:
+                begin, inside = stmt, []
+        elif command in _CLOSES:
+            if _chains(stmt):  # commits and opens the next block at once
+                refuse(i, stmt, f"{command} AND CHAIN", "chained transactions are not supported in a migration file",
+                       "use COMMIT, then BEGIN")
+                begin = begin or stmt
+            elif begin is None:
+                refuse(i, stmt, command, "no BEGIN opened a transaction block before it",
+                       "remove it, or add the BEGIN that opens its block")
+            else:
+                blocks.append(Block(tuple(inside), begin, stmt))
+                begin = None
+        else:
+            reason, hint = _REFUSED.get(command, ("transaction control is not supported here", "remove it"))
+            refuse(i, stmt, command, reason, hint)
+            if command in ("ROLLBACK", "ABORT", "PREPARE TRANSACTION"):  # ends the open block (refused either way)
+                begin = None
+    if begin is not None:
+        refuse(statements.index(begin), begin, transaction_control(begin) or "BEGIN",
+               "the transaction block it opens has no COMMIT before the end of the file",
+               "end the block with COMMIT (as written, the server rolls the block back when the session ends)")
+        blocks.append(Block(tuple(inside), begin, None))
+    if not controlled:
+        return TransactionLayout()
+    return TransactionLayout(tuple(blocks), tuple(sorted(refused, key=lambda r: (r.line, r.index))))
+
+
+def refusal_error(refused: Sequence[Refusal], path: str | None) -> SqlFileError:
+    """One file's SqlFileError naming every refused line."""
+    return SqlFileError.of_lines([(r.line, r.message, r.hint) for r in refused], file=path)
+
+
+def check_runnable(statements: Sequence[Statement], path: str | None) -> None:
+    """Raise SqlFileError naming every transaction-control statement the runner refuses."""
+    layout = transaction_layout(statements)
+    if layout.refused:
+        raise refusal_error(layout.refused, path)
+
+
+def without_wrapper(statements: Sequence[str]) -> list[str]:
+    """The statements without a whole-file BEGIN ... COMMIT wrapper (as written otherwise)."""
+    stmts = [Statement(text, 1, 1, 1) for text in statements]
+    if len(stmts) >= 2 and transaction_layout(stmts).wrapper:
+        return list(statements[1:-1])
+    return list(statements)
 
 
 # --- commands that refuse to run inside a transaction block ---------------------------

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..errors import CheckFailed
+from .classify import without_wrapper
 from .files import MigrationFile, MigrationSet
 from .history import AppliedMigration
 
@@ -30,7 +31,10 @@ def canonical(statements: list[str] | tuple[str, ...]) -> str:
     text was split into statements (the Supabase CLI attaches comments to statements,
     pgrelease does not) make no difference; any change to the SQL itself does. Runs of
     whitespace are folded everywhere, inside literals and function bodies too: re-indenting
-    a function body is not an edit."""
+    a function body is not an edit. A whole-file ``BEGIN ... COMMIT`` wrapper does not count
+    either: the file runs in one transaction with it or without it (the Supabase CLI records
+    the wrapper's statements, pgrelease records the file as written too)."""
+    statements = without_wrapper(statements)
     text = ";\n".join(s.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff") for s in statements)
     out: list[str] = []
     pos = 0

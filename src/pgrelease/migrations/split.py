@@ -300,6 +300,7 @@ class _Splitter:
         self.line_starts = [0] + [m.end() for m in _NEWLINE.finditer(self.text)]
         self.scs = True
         self.out: list[Statement] = []
+        self.meta: list[tuple[int, str]] = []  # (line, name) of each psql meta-command, all refused at the end
 
     def line_of(self, offset: int) -> int:
         return bisect_right(self.line_starts, offset)
@@ -323,7 +324,7 @@ class _Splitter:
                     continue
             kind, end = _lex(text, pos, self.scs)
             if end < 0:
-                raise self._unterminated(kind, pos)
+                raise self._meta_commands() if self.meta else self._unterminated(kind, pos)
             if kind == "space" or kind == "comment" or kind == "block":
                 if kind != "space" and st.start < 0 and not same_line:
                     st.comments.append(text[pos:end])
@@ -335,11 +336,13 @@ class _Splitter:
                     end = self._finish(st, pos)
                     same_line = not st.copy_stdin
                     st = _Pending()
-            elif kind == "backslash":
-                raise self._meta_command(pos)
+            elif kind == "backslash":  # refused; the rest of its line is its arguments
+                end = self._meta_command(pos)
             else:
                 st.token(kind, text, pos, end)
             pos = end
+        if self.meta:
+            raise self._meta_commands()
         if st.start >= 0:
             self._finish(st, None)
         return self.out
@@ -403,13 +406,21 @@ class _Splitter:
             line,
         )
 
-    def _meta_command(self, pos: int) -> SqlFileError:
+    def _meta_command(self, pos: int) -> int:
+        """Note the meta-command at ``pos``; return the offset of the end of its line."""
         m = _META_NAME.match(self.text, pos)
-        name = m.group() if m else "\\"
-        line = self.line_of(pos)
-        return self.error(
-            f"psql meta-command {name} on line {line} cannot run here",
-            "pgrelease sends the file's SQL to the server, not to psql: inline the included "
-            "file or replace the meta-command with plain SQL",
-            line,
-        )
+        self.meta.append((self.line_of(pos), m.group() if m else "\\"))
+        eol = _NEWLINE.search(self.text, pos)
+        return eol.start() if eol else len(self.text)
+
+    def _meta_commands(self) -> SqlFileError:
+        """One error naming every meta-command of the file."""
+        hint = ("pgrelease sends the file's SQL to the server, not to psql: inline the included "
+                "file or replace the meta-command with plain SQL")
+        each = [f"psql meta-command {name} on line {line} cannot run here" for line, name in self.meta]
+        error = self.error(each[0], hint, self.meta[0][0])
+        if len(each) > 1:
+            listed = ", ".join(f"{name} on line {line}" for line, name in self.meta)
+            error.message = f"psql meta-commands {listed} cannot run here"
+            error.extra["refused"] = [{"line": line, "message": m} for (line, _), m in zip(self.meta, each)]
+        return error

@@ -27,7 +27,7 @@ from ..errors import EnvironmentFailure, PgReleaseError, UsageError
 from ..migrations.apply import ProgressFn, PushOptions, PushResult, push
 from ..migrations.files import MigrationFile, MigrationSet, discover
 from ..migrations.history import AppliedMigration
-from ..migrations.parse import ParsedMigration, parse_migration
+from ..migrations.parse import ParsedMigration, parse_migrations
 from ..report.model import Report
 from ..report.steps import shadow_step
 
@@ -163,7 +163,7 @@ def prepare_shadow(dsn: Dsn, migrations: MigrationSet, options: ShadowOptions,
                    notes: list[str] | None = None) -> list[ParsedMigration]:
     """Parse every migration, load the baseline, and refuse early when an extension is missing."""
     notes = notes if notes is not None else []
-    parsed = [parse_migration(m) for m in migrations.files]
+    parsed = parse_migrations(migrations.files)
     created, implied = required_extensions(parsed)
     with connect(dsn, connect_options) as conn:
         if options.baseline:
@@ -216,8 +216,7 @@ def replayed_shadow(
     if options.history_rows:
         migrations.files = sorted(migrations.files + [MigrationFile.from_history(a.version, a.name, a.statements or ())
                                                       for a in options.history_rows], key=lambda m: m.sort_key)
-    for m in migrations.files:  # refuse unrunnable files before starting anything
-        parse_migration(m)
+    parse_migrations(migrations.files)  # refuse every unrunnable file (all at once) before starting anything
     with shadow_server(options, connect_options) as (dsn, label):
         run = ShadowRun(dsn=dsn, label=label, baseline=options.baseline, warnings=skipped)
         run.parsed = prepare_shadow(dsn, migrations, options, connect_options, run.notes)

@@ -50,6 +50,7 @@ from . import (
     security_definer_search_path,
     set_not_null,
     syntax_error,
+    transaction_blocks,
     transaction_control,
     truncate,
     unique_using_index,
@@ -68,7 +69,8 @@ CATEGORIES: dict[str, list[ModuleType]] = {
         require_concurrent_index, require_concurrent_index_drop, no_transaction_implicit, add_column_not_null,
         add_column_rewrite, set_not_null, constraint_not_valid, unique_using_index, blocking_maintenance, lock_table,
     ],
-    "Robustness": [require_lock_timeout, require_if_not_exists, transaction_control, concurrently_in_body],
+    "Robustness": [require_lock_timeout, require_if_not_exists, transaction_control, transaction_blocks,
+                   concurrently_in_body],
     "Types and Supabase habits": [
         prefer_jsonb, prefer_text, prefer_timestamptz, prefer_identity, prefer_bigint_pk, require_rls,
         security_definer_search_path, anon_write_grant,

@@ -61,6 +61,8 @@ def _first_non_transactional(ctx, candidates_only):
 def finish(ctx):
     if ctx.no_transaction is None or "no-transaction" in ctx.directives or len(ctx.statements) < 2:
         return []
+    if ctx.execution is not None and ctx.execution.blocks:  # its own BEGIN/COMMIT decide: transaction-blocks
+        return []
     index, reason = _first_non_transactional(ctx, True)
     if index is None:
         index, reason = _first_non_transactional(ctx, False)

@@ -1,38 +1,63 @@
-"""transaction-control: BEGIN / COMMIT / ROLLBACK / SAVEPOINT inside a migration."""
+"""transaction-control: transaction control the runner refuses (ROLLBACK, SAVEPOINT, unbalanced blocks, ...)."""
 
 from __future__ import annotations
 
-from ...migrations.classify import transaction_control
-
 ID = "transaction-control"
 SEVERITY = "error"
-NODES = ("TransactionStmt",)
+NODES = ()
 DOC = """\
-The runner owns transactions: it runs each migration in one transaction together with its
-history row (or, for a no-transaction file, statement by statement). A `COMMIT` inside the
-file would commit half a migration without its history row; the Supabase CLI even skips
-the rest of the file and every later file after one (supabase/cli#5047). pgrelease push
-refuses such a file before running anything; this rule says so at review time, with the
-line.
+pgrelease runs a migration's own `BEGIN ... COMMIT` as written (the runner's own code,
+`migrations.parse`, decides for the runner and for this linter):
 
-`BEGIN ATOMIC ... END` function bodies are not transaction control and are not findings.
+- a file that is one `BEGIN` (or `START TRANSACTION`) ... `COMMIT` (or `END`) block from
+  start to end runs like any other file, in one transaction with its history row: not a
+  finding;
+- a file with several blocks, or statements outside its block, runs block by block as psql
+  runs it: `transaction-blocks` warns about that.
 
-Safe alternative: remove `BEGIN` / `COMMIT`; to run statements outside a transaction put
-`-- pgrelease: no-transaction` on the file's first line."""
-HELP = ("remove it: pgrelease runs each migration in its own transaction; for statement-by-statement execution put "
-        "`-- pgrelease: no-transaction` on the first line")
+What the runner cannot run as written is refused before anything runs, and reported here
+with its line: `ROLLBACK` / `ABORT` (a migration cannot roll back its own work),
+`SAVEPOINT` / `RELEASE` / `ROLLBACK TO`, `PREPARE TRANSACTION` / `COMMIT PREPARED`,
+`COMMIT AND CHAIN`, a `BEGIN` inside an open block, a `COMMIT` with no `BEGIN`, a `BEGIN`
+with no `COMMIT`, and a statement that cannot run in a transaction block
+(`CREATE INDEX CONCURRENTLY`, ...) inside one.
+
+`BEGIN ATOMIC ... END` function bodies and `COMMIT` inside a procedure or `DO` body are not
+transaction control of the file and are not findings.
+
+Safe alternative: remove the statement the message names; to run statements outside a
+transaction, put them after the block's `COMMIT`, or in a file of their own with
+`-- pgrelease: no-transaction` on its first line."""
+HELP = "remove it; statements that cannot run in a transaction go after the block's COMMIT or in a no-transaction file"
 BAD = [
-    "begin;\ncreate table t (a int);\ncommit;",
     "create table t (a int);\nsavepoint s1;\ninsert into t values (1);\nrollback to savepoint s1;",
-    "start transaction isolation level serializable;\nselect 1;\nend;",
+    "begin;\ncreate table t (a int);\nrollback;",
+    "create table t (a int);\ncommit;",
+    "begin;\ncreate table t (a int);",
+    "begin;\ncreate table t (a int);\nbegin;\ncreate table u (a int);\ncommit;",
+    "begin;\ncreate index concurrently t_a_idx on t (a);\ncommit;",
+    "prepare transaction 'deploy';",
 ]
 GOOD = [
     "create table t (a int);",
+    "begin;\ncreate table t (a int);\ncommit;",
+    "-- wrapped\nstart transaction isolation level serializable;\nselect 1;\nend;",
     "create function f() returns int language sql begin atomic select 1; end;",
     "do $$ begin perform 1; commit; end $$;",
 ]
 
 
-def check(stmt, ctx):
-    command = transaction_control(ctx.statement) or stmt.get("kind", "TRANSACTION").replace("TRANS_STMT_", "")
-    return [ctx.hit(f"{command} inside a migration: the runner owns transactions and refuses this file")]
+def check(stmt, ctx):  # judged on the whole file (the runner's layout of its blocks), in finish()
+    return []
+
+
+def finish(ctx):
+    execution = ctx.execution
+    if execution is None:
+        return []
+    out = []
+    for refusal in execution.layout.refused:
+        ctx.at_statement(refusal.index, ctx.base_of(refusal.index))
+        out.append(ctx.hit(f"{refusal.message}: the runner refuses this file before running anything",
+                           help=refusal.hint))
+    return out
