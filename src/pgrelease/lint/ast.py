@@ -28,6 +28,7 @@ __all__ = [
     "quote_ident",
     "relation_key",
     "type_names",
+    "type_signature",
     "unwrap",
     "walk",
     "alter_cmds",
@@ -101,6 +102,16 @@ def type_names(type_name: Body | None) -> tuple[str, ...]:
     parts = names(type_name.get("names"))
     if len(parts) > 1 and parts[0] == "pg_catalog":
         return parts[1:]
+    return parts
+
+
+def type_signature(type_name: Body | None) -> tuple[str, ...]:
+    """``type_names`` with array brackets kept on the last name: ``("uuid[]",)``, as in a
+    routine's signature (``f(uuid)`` and ``f(uuid[])`` are two functions)."""
+    parts = type_names(type_name)
+    bounds = len(type_name.get("arrayBounds") or ()) if type_name else 0
+    if parts and bounds:
+        return parts[:-1] + (parts[-1] + "[]" * bounds,)
     return parts
 
 

@@ -21,9 +21,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..migrations.split import Statement, tokens
-from .ast import DEFAULT_SCHEMA, Body, alter_cmds, column_defs, const_value, func_name, names, relation_key, type_names
+from .ast import DEFAULT_SCHEMA, Body, alter_cmds, column_defs, const_value, func_name, names, relation_key, type_signature
 
 if TYPE_CHECKING:
+    from ..migrations.parse import Execution
     from .config import LintConfig
     from .engine import Source
 
@@ -99,7 +100,7 @@ def function_key(funcname: list[Body], argtypes: list[Body] | None) -> tuple[Any
     """(schema, name, arg types or None) identifying a routine for drop/re-create matching."""
     parts = names(funcname)
     schema = parts[0] if len(parts) > 1 else DEFAULT_SCHEMA
-    args = None if argtypes is None else tuple(type_names(t) for t in argtypes)
+    args = None if argtypes is None else tuple(type_signature(t) for t in argtypes)
     return (schema, parts[-1] if parts else "", args)
 
 
@@ -273,7 +274,7 @@ class FileContext:
                     if p.get("FunctionParameter", {}).get("mode", "FUNC_PARAM_DEFAULT")
                     in ("FUNC_PARAM_DEFAULT", "FUNC_PARAM_IN", "FUNC_PARAM_INOUT", "FUNC_PARAM_VARIADIC")
                 ]
-                key = function_key(body.get("funcname", []), [{"names": t.get("names")} for t in params])
+                key = function_key(body.get("funcname", []), params)
                 self._creates(("function",) + key, i)
                 self._creates(("function",) + key[:2] + (None,), i)
 

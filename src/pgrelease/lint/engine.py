@@ -127,6 +127,15 @@ class LintResult:
     def by_rule(self, rule: str) -> list[Finding]:
         return [f for f in self.findings if f.rule == rule]
 
+    def counts_by_rule(self) -> list[dict[str, Any]]:
+        """``{"rule", "severity", "count"}`` per rule that found something: errors first, then
+        by count (highest first) and rule id."""
+        counts: dict[tuple[str, str], int] = {}
+        for f in self.findings:
+            counts[(f.rule, f.severity)] = counts.get((f.rule, f.severity), 0) + 1
+        order = sorted(counts.items(), key=lambda item: (item[0][1] != ERROR, -item[1], item[0][0]))
+        return [{"rule": rule, "severity": severity, "count": count} for (rule, severity), count in order]
+
 
 @dataclass
 class RunInfo:

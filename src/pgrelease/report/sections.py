@@ -20,7 +20,7 @@ def status_lines(step: Step) -> list[str]:
 
 
 def lint_lines(step: Step) -> list[str]:
-    """``file:line:col: error[rule] message`` + indented help, then the counts."""
+    """``file:line:col: error[rule] message`` + indented help, then the counts per rule and in all."""
     lines = []
     for f in step.data.get("findings", ()):
         lines.append(f"{f['file']}:{f['line']}:{f['column']}: {f['severity']}[{f['rule']}] {f['message']}")
@@ -28,6 +28,8 @@ def lint_lines(step: Step) -> list[str]:
             lines.append(f"    | {f['excerpt']}")
         lines.append(f"    help: {f['help']}")
     summary = step.data.get("summary")
+    for count in step.data.get("rules", ()):
+        lines.append(f"{count['count']:>5} {count['severity']:<7} {count['rule']}")
     if summary:
         lines.append(f"{summary['errors']} error(s), {summary['warnings']} warning(s) in {summary['files']} file(s), "
                      f"{summary['statements']} statement(s) [{step.data.get('mode')}]")

@@ -127,6 +127,7 @@ def lint_step(run: LintRun, *, name: str = "lint") -> Step:
     step.data["files"] = [f.to_dict() for f in result.files]
     step.data["summary"] = {"files": len(result.files), "statements": result.statements,
                             "errors": len(result.errors), "warnings": len(result.warnings)}
+    step.data["rules"] = result.counts_by_rule()
     step.failed = not result.ok
     step.warned = bool(result.warnings)
     if not result.files:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..ast import drop_relations, names, quote_ident, type_names
+from ..ast import drop_relations, names, quote_ident, type_signature
 from ..context import function_key
 
 ID = "drop-object"
@@ -28,6 +28,8 @@ HELP = ("replace instead of removing (CREATE OR REPLACE, or drop and re-create i
 BAD = [
     "drop schema analytics cascade;",
     "drop function public.touch_updated_at();",
+    "drop function public.members_of(uuid[]);\ncreate function public.members_of(uuid) returns setof uuid language sql"
+    " as $$ select $1 $$;",
     "drop view active_users;",
     "drop type mood;\ndrop extension pg_trgm;",
     "drop database if exists analytics;",
@@ -64,7 +66,7 @@ def _objects(stmt):
             args = None if body.get("args_unspecified") else [a.get("TypeName", {}) for a in body.get("objargs", ())]
             key = ("function",) + function_key(body.get("objname", []), args)
             shown = ".".join(quote_ident(p) for p in parts)
-            yield (shown + ("" if args is None else f"({', '.join('.'.join(type_names(a)) for a in args)})"), key)
+            yield (shown + ("" if args is None else f"({', '.join('.'.join(type_signature(a)) for a in args)})"), key)
     elif remove in ("OBJECT_TYPE", "OBJECT_DOMAIN"):
         for obj in stmt.get("objects", ()):
             parts = names(obj.get("TypeName", {}).get("names"))

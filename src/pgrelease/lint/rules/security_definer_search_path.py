@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from ..ast import bool_option, def_options, names, quote_ident
+from ..context import function_key
 
 ID = "security-definer-search-path"
 SEVERITY = "error"
-NODES = ("CreateFunctionStmt", "AlterFunctionStmt")
+NODES = ("CreateFunctionStmt", "AlterFunctionStmt", "DropStmt")
 DOC = """\
 A `SECURITY DEFINER` function runs with its owner's privileges (on Supabase usually
 `postgres`) but resolves unqualified names through the *caller's* `search_path`. A caller
@@ -15,7 +16,10 @@ the definer function then runs as its owner: privilege escalation (CVE-2018-1058
 Supabase's advisor reports it as `function_search_path_mutable`).
 
 Reported for `CREATE FUNCTION/PROCEDURE ... SECURITY DEFINER` and `ALTER FUNCTION ...
-SECURITY DEFINER` without a `SET search_path` clause.
+SECURITY DEFINER` without a `SET search_path` clause, unless a later statement of the same
+lint run (in this file or a later one, linting a whole history in version order, say)
+settles it: `ALTER FUNCTION ... SET search_path`, `ALTER FUNCTION ... SECURITY INVOKER`,
+a `CREATE OR REPLACE` of the same function, or its `DROP`.
 
 Safe alternative: `SET search_path = ''` and schema-qualify every name in the body (or
 `SET search_path = pg_catalog, public` with care)."""
@@ -32,6 +36,11 @@ GOOD = [
     "create function f() returns int language sql security invoker as $$ select 1 $$;",
     "create function f() returns int language sql security definer set search_path from current as 'select 1';",
     "alter function f() set search_path = pg_catalog, public;",
+    {"files": {"20240101000000_admin.sql": "create function public.is_admin(uid uuid[]) returns boolean language sql"
+                                           " security definer as $$ select true $$;",
+               "20240201000000_fix.sql": "alter function public.is_admin(uuid[]) set search_path = '';"}},
+    "create function f() returns int language sql security definer as 'select 1';\n"
+    "create or replace function f() returns int language sql security definer set search_path = '' as 'select 1';",
 ]
 
 
@@ -45,18 +54,66 @@ def _search_path_fixed(options) -> bool:
     return False
 
 
+def _settles(options) -> bool:
+    """An ALTER FUNCTION action that leaves no definer function with a mutable search_path."""
+    if _search_path_fixed(options):
+        return True
+    security = def_options(options).get("security")
+    return security is not None and not bool_option(security)
+
+
+def _create_key(stmt):
+    params = [p["FunctionParameter"].get("argType", {}) for p in stmt.get("parameters", ())
+              if p.get("FunctionParameter", {}).get("mode", "FUNC_PARAM_DEFAULT")
+              in ("FUNC_PARAM_DEFAULT", "FUNC_PARAM_IN", "FUNC_PARAM_INOUT", "FUNC_PARAM_VARIADIC")]
+    return function_key(stmt.get("funcname", []), params)
+
+
+def _object_key(obj):
+    args = None if obj.get("args_unspecified") else [a.get("TypeName", {}) for a in obj.get("objargs", ())]
+    return function_key(obj.get("objname", []), args)
+
+
+def _settle(waiting, key) -> None:
+    """Forget the waiting findings of the function ``key`` names (all overloads when its
+    arguments are not given)."""
+    for other in list(waiting):
+        if other == key or (key[2] is None and other[:2] == key[:2]):
+            del waiting[other]
+
+
 def check(stmt, ctx):
+    """Findings wait for the rest of the run: a later statement may settle them."""
+    waiting = ctx.run_state(ID).setdefault("waiting", {})
+    if ctx.kind == "DropStmt":
+        if stmt.get("removeType") in ("OBJECT_FUNCTION", "OBJECT_PROCEDURE", "OBJECT_ROUTINE"):
+            for obj in stmt.get("objects", ()):
+                _settle(waiting, _object_key(obj.get("ObjectWithArgs", {})))
+        return []
     if ctx.kind == "CreateFunctionStmt":
         options = stmt.get("options")
         parts = names(stmt.get("funcname"))
         what = "PROCEDURE" if stmt.get("is_procedure") else "FUNCTION"
+        key = _create_key(stmt)
+        waiting.pop(key, None)  # this definition replaces an earlier one
     else:
         options = stmt.get("actions")
         parts = names(stmt.get("func", {}).get("objname"))
         what = "FUNCTION"
+        key = _object_key(stmt.get("func", {}))
+        if _settles(options):
+            _settle(waiting, key)
+            return []
     security = def_options(options).get("security")
     if security is None or not bool_option(security) or _search_path_fixed(options):
         return []
     name = ".".join(quote_ident(p) for p in parts)
-    return [ctx.hit(f"SECURITY DEFINER {what} {name} has no fixed search_path: callers can make it run their "
-                    "objects with the owner's privileges", security)]
+    hit = ctx.hit(f"SECURITY DEFINER {what} {name} has no fixed search_path: callers can make it run their "
+                  "objects with the owner's privileges", security)
+    hit.source = ctx
+    waiting[key] = hit
+    return []
+
+
+def finish_run(run):
+    return list(run.run_state(ID).get("waiting", {}).values())
