@@ -210,8 +210,9 @@ def test_lock_timeout_exits_3_unchanged(flags_db: Dsn) -> None:
         result = _run(flags_db, "set", "new_editor", "true", "--env", "staging", "--lock-timeout", "300ms")
         assert result.exit_code == 3, result.output
         assert "lock" in result.stdout and "nothing was changed" in result.stdout
-        with pytest.raises(EnvironmentFailure):
+        with pytest.raises(EnvironmentFailure, match="lock") as info:
             set_flag(flags_db, "new_editor", True, "staging", lock_timeout="100ms")
+        assert info.value.exit_code == 3
     finally:
         holder.rollback()
         holder.close()
@@ -220,7 +221,7 @@ def test_lock_timeout_exits_3_unchanged(flags_db: Dsn) -> None:
 
 def test_library_get_and_validation(flags_db: Dsn) -> None:
     assert get_flag(flags_db.url(reveal=True), "new_editor", "production") is False
-    with pytest.raises(UsageError):
+    with pytest.raises(UsageError, match="'prod'"):
         get_flag(flags_db, "new_editor", "prod")
     with pytest.raises(UsageError, match="needs a reason"):
         set_flag(flags_db, "new_editor", True, "production")
@@ -228,8 +229,12 @@ def test_library_get_and_validation(flags_db: Dsn) -> None:
 
 def test_example_project_flags(acme_db: Dsn) -> None:
     """The example project's own tables (NOT NULL actor/details, an updated_at trigger, RLS)."""
+    # an old updated_at, set with triggers off, so only the table's own trigger can move it on
+    execute(acme_db, "set session_replication_role = replica; update bot_config set updated_at = '2000-01-01' "
+                     "where config_key = 'feature_flags' and environment = 'production'")
     [(updated_before,)] = execute(acme_db, "select updated_at from bot_config where config_key = 'feature_flags' "
                                            "and environment = 'production'")
+    assert updated_before.year == 2000
     result = _run(acme_db, "set", "autonomous_posting", "true", "--env", "production",
                   "--reason", "launch", "--actor", "release-bot")
     assert result.exit_code == 0, result.output
@@ -237,7 +242,7 @@ def test_example_project_flags(acme_db: Dsn) -> None:
     assert _flags(acme_db, "production")["autonomous_posting"] is True
     [(updated_after,)] = execute(acme_db, "select updated_at from bot_config where config_key = 'feature_flags' "
                                           "and environment = 'production'")
-    assert updated_after >= updated_before
+    assert updated_after > updated_before and updated_after.year > 2000
     [(actor, action, target, details)] = _audit(acme_db)
     assert (actor, action, target) == ("release-bot", "feature_flag.set", "feature_flags.autonomous_posting")
     assert details["old"] is False and details["new"] is True and details["reason"] == "launch"

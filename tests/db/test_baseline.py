@@ -364,8 +364,23 @@ def test_baseline_on_a_second_database_of_the_same_server(server):
 
 def test_baseline_is_one_transaction(db):
     with connect(db) as conn:
+        # an event trigger that fails the baseline's last DDL, long after it made auth.users
+        conn.execute("""
+            create function public.fail_late() returns event_trigger language plpgsql as $$
+            begin
+              if to_regprocedure('supabase_functions.http_request()') is not null then
+                raise exception 'failed late on purpose (%)', tg_tag;
+              end if;
+            end $$""")
+        conn.execute("create event trigger fail_late on ddl_command_end execute function public.fail_late()")
+        with pytest.raises(psycopg.errors.RaiseException, match=r"failed late on purpose"):
+            apply_supabase_baseline(conn)
+        # ... and nothing of what ran before the failure stayed
+        assert _one(conn, "select to_regnamespace('auth') is null and to_regclass('auth.users') is null")
+        assert _one(conn, "select to_regnamespace('storage') is null and to_regnamespace('supabase_functions') is null")
+        conn.execute("drop event trigger fail_late")
         apply_supabase_baseline(conn)
-        with pytest.raises(psycopg.Error):
+        with pytest.raises(psycopg.errors.DuplicateObject, match=r"already exists"):
             apply_supabase_baseline(conn)  # objects exist: fails as a whole ...
         assert _one(conn, "select count(*) from auth.users") == 0  # ... and leaves the database as it was
 
@@ -700,5 +715,5 @@ def test_other_standins(sb18):
     sb18.execute("create server stripe_server foreign data wrapper stripe_wrapper options (api_key_id 'x')")
     sb18.execute("create foreign table public.stripe_customers (id text, attrs jsonb) server stripe_server "
                  "options (object 'customers')")
-    with pytest.raises(psycopg.Error):
+    with pytest.raises(psycopg.Error, match="filename or program is required"):
         sb18.execute("select * from public.stripe_customers")

@@ -52,15 +52,22 @@ def test_project_ref_needs_password_from_env(monkeypatch):
     assert resolve_target(TargetSpec(project_ref="abcdefghijklmnopqrst")).password == SECRET
 
 
-@pytest.mark.parametrize("url", ["mysql://x@y/z", "postgresql://u@h:notaport/db", "postgresql://u@h:99999/db", "   "])
-def test_bad_urls_are_usage_errors(url):
-    with pytest.raises(UsageError):
+@pytest.mark.parametrize("url,message", [
+    ("mysql://x@y/z", "unsupported URL scheme 'mysql://'"),
+    ("postgresql://u@h:notaport/db", "the database URL could not be parsed (bad port or characters)"),
+    ("postgresql://u@h:99999/db", "the database URL could not be parsed (bad port or characters)"),
+    ("   ", "empty database URL"),
+])
+def test_bad_urls_are_usage_errors(url, message):
+    with pytest.raises(UsageError) as info:
         Dsn.parse(url)
+    assert info.value.message == message and info.value.hint
 
 
 def test_no_target_is_usage_error():
-    with pytest.raises(UsageError):
+    with pytest.raises(UsageError, match="^no database target$") as info:
         resolve_target(TargetSpec())
+    assert info.value.exit_code == 2
 
 
 def test_connect_refused_names_host_port_without_password():

@@ -92,6 +92,13 @@ def test_shadow_url_must_be_empty(fresh_db, tmp_path):
 def test_shadow_url_empty_database(fresh_db):
     report = shadow(EXAMPLE, ShadowOptions(shadow_url=fresh_db))
     assert report.exit_code == 0, [e.to_dict() for e in report.errors]
+    # the replay went to the given database, not to an embedded server of its own
+    versions = sorted(p.name.split("_", 1)[0] for p in (EXAMPLE / "supabase" / "migrations").glob("*.sql"))
+    with connect(fresh_db) as conn:
+        assert conn.execute("select count(*) from pg_namespace where nspname = 'auth'").fetchone()[0] == 1
+        assert conn.execute("select to_regclass('public.posts') is not null").fetchone()[0]
+        assert [r[0] for r in conn.execute(
+            "select version from supabase_migrations.schema_migrations order by version")] == versions
 
 
 def test_no_baseline_fails_on_supabase_objects():
