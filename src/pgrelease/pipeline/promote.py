@@ -156,7 +156,7 @@ def _github_checks(step: Step, options: PromoteOptions, reader: Any) -> None:
 
 def _fail(step: Step, name: str, err: PgReleaseError) -> None:
     step.add_check(name, FAIL, err.message, data={"hint": err.hint} if err.hint else {})
-    step.errors.append(err)
+    step.errors.extend(err.parts())
 
 
 def promote(workdir: Path, options: PromoteOptions, *, reader: Any = None,
@@ -308,7 +308,7 @@ def _deploy(run: PromoteRun, options: PromoteOptions, workdir: Path, migrations:
         try:
             run.audit_table = audit.ensure(conn, options.audit_table, create=False)
         except UsageError as err:
-            report.add_step(Step("audit", errors=[err], summary=err.message))
+            report.add_step(Step("audit", errors=err.parts(), summary=err.message))
             return
     table = run.audit_table
     run.abandoned = audit.stale_started(conn, table)
@@ -376,7 +376,7 @@ def _apply_and_verify(run: PromoteRun, options: PromoteOptions, workdir: Path, m
         result = push(options.production, migrations, options.push_options, conn=conn,
                       progress=labelled(progress, options.environment))
     except PgReleaseError as err:
-        step = report.add_step(Step("apply", errors=[err], summary=err.message))
+        step = report.add_step(Step("apply", errors=err.parts(), summary=err.message))
         return step
     if first is not None:
         result.entries[:0] = first.entries
@@ -408,7 +408,7 @@ def _apply_and_verify(run: PromoteRun, options: PromoteOptions, workdir: Path, m
         try:
             step = make()
         except PgReleaseError as err:
-            step = Step(name, errors=[err], summary=err.message)
+            step = Step(name, errors=err.parts(), summary=err.message)
         if step.duration_ms is None:
             step.duration_ms = (time.perf_counter() - started) * 1000
         report.add_step(step)
