@@ -326,3 +326,16 @@ def test_unreachable_production_is_an_environment_failure(tmp_path, github, chec
     result = promote(tmp_path, github.url, checkout, closed, "--connect-timeout", "2")
     assert result.exit_code == 3, result.output
     assert "::error" in result.output and "Traceback" not in result.output
+
+
+def test_refused_files_fail_preflight_all_at_once(tmp_path, github, checkout, production):
+    migrations = checkout["root"] / "supabase" / "migrations"
+    (migrations / "20250301000000_rollback.sql").write_text("begin;\ncreate table public.x (id int);\nrollback;\n")
+    (migrations / "20250302000000_meta.sql").write_text("\\set ON_ERROR_STOP on\nselect 1;\n")
+    result = promote(tmp_path, github.url, checkout, production, "--skip-gate-check", "--reason", "refused files",
+                     "--format", "json")
+    assert result.exit_code == 2, result.output
+    report = json.loads(result.output[result.output.index("{"):])
+    files = {e.get("file") for e in report["errors"]}
+    assert {"supabase/migrations/20250301000000_rollback.sql", "supabase/migrations/20250302000000_meta.sql"} <= files
+    assert recorded(production) == [] and audit_rows(production) == []

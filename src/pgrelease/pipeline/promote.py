@@ -223,6 +223,12 @@ def _preflight(step: Step, run: PromoteRun, options: PromoteOptions, workdir: Pa
                          "edited": [m.version for m, _ in plan.edited],
                          "missing_local": [a.version for a in plan.missing_local]}
     step.migrations.extend(_pending_entries(plan))
+    try:  # every pending file runnable as written (all refused files at once), before the audit row
+        from ..migrations.parse import parse_migrations
+
+        parse_migrations(plan.pending)
+    except PgReleaseError as err:
+        _fail(step, "runnable files", err)
     problems = []
     if plan.edited:
         problems.append(f"{len(plan.edited)} applied migration(s) edited: {', '.join(m.filename for m, _ in plan.edited)}")
