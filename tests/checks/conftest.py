@@ -41,7 +41,22 @@ create table audit_log (
 """
 
 
+_HELD: list[socket.socket] = []
+
+
 def free_port() -> int:
+    """A port where nothing listens, for as long as the test session runs: it stays bound
+    (never listening) by this process, so connecting to it is refused and no other process,
+    another xdist worker's server included, can take it meanwhile."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    _HELD.append(sock)
+    return sock.getsockname()[1]
+
+
+def _server_port() -> int:
+    """A port for a server of the suite's own to bind; it may be taken before the server binds
+    it, so the caller retries on a server that exits at once."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -112,26 +127,27 @@ def redis_server() -> Iterator[RedisServer]:
         if os.environ.get("CI"):  # CI installs it (scripts/test.sh): a missing server is a failure there
             pytest.fail("redis-server is not installed; scripts/test.sh should have installed it")
         pytest.skip("redis-server is not installed (Debian: apt-get install -y redis-server)")
-    port = free_port()
     password = secrets.token_urlsafe(18)
     workdir = tempfile.mkdtemp(prefix="pgrelease-redis-")
-    process = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--requirepass", password, "--save", "",
-         "--appendonly", "no", "--dir", workdir, "--daemonize", "no", "--maxmemory", "64mb",
-         "--loglevel", "warning"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    server = RedisServer("127.0.0.1", port, password, process, workdir)
-    deadline = time.monotonic() + 15
-    while True:
-        try:
-            if server.admin().ping():
-                break
-        except Exception:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail("redis-server did not start")
-            time.sleep(0.05)
+    for attempt in range(5):  # the port may be taken before redis-server binds it: pick another
+        port = _server_port()
+        log = open(os.path.join(workdir, f"log-{attempt}"), "wb")  # noqa: SIM115 - the server's, closed below
+        process = subprocess.Popen(
+            [binary, "--port", str(port), "--bind", "127.0.0.1", "--requirepass", password, "--save", "",
+             "--appendonly", "no", "--dir", workdir, "--daemonize", "no", "--maxmemory", "64mb",
+             "--loglevel", "warning"],
+            stdout=log, stderr=subprocess.STDOUT,  # redis-server logs to stdout
+        )
+        log.close()
+        server = RedisServer("127.0.0.1", port, password, process, workdir)
+        if _wait_for_redis(server):
+            break
+        process.kill()
+        process.wait()
+        with open(os.path.join(workdir, f"log-{attempt}"), encoding="utf-8", errors="replace") as fh:
+            err = fh.read()
+        if "in use" not in err or attempt == 4:
+            pytest.fail(f"redis-server did not start: {err.strip()[-300:]}")
     try:
         yield server
     finally:
@@ -141,6 +157,22 @@ def redis_server() -> Iterator[RedisServer]:
         except subprocess.TimeoutExpired:
             process.kill()
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _wait_for_redis(server: RedisServer) -> bool:
+    """True once the server answers PING; False when it exited or did not answer in 15 s."""
+    import redis
+
+    client = redis.Redis(host=server.host, port=server.port, password=server.password,
+                         socket_timeout=1, socket_connect_timeout=1)
+    deadline = time.monotonic() + 15
+    while server.process.poll() is None and time.monotonic() < deadline:
+        try:
+            if client.ping():
+                return server.process.poll() is None  # our server answered, not whoever held the port
+        except Exception:
+            time.sleep(0.05)
+    return False
 
 
 @pytest.fixture

@@ -192,25 +192,53 @@ def test_lock_held_by_another_run_exits_3_naming_holder(fresh_db, project):
     assert tables(fresh_db) == [] and recorded(fresh_db) is None
 
 
-def _hold_table_lock(dsn, seconds, ready):
+def wait_until(condition, timeout=30.0, what="condition"):
+    """Poll ``condition`` until it is true (a wait on state, never a guess at how long)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.01)
+
+
+def waiting_on(dsn, locktype, **where):
+    """Backends other than this one waiting for a lock (pg_locks.granted = false)."""
+    checks = " ".join(f"and l.{key} = %({key})s" for key in where)
+    with connect(dsn) as conn:
+        return [r[0] for r in conn.execute(
+            f"select l.pid from pg_locks l where not l.granted and l.locktype = %(locktype)s {checks}",
+            {"locktype": locktype, **where})]
+
+
+def _hold_table_lock(dsn, ready, release):
+    """Hold ``busy`` until ``release()`` says so."""
     conn = psycopg.connect(dsn.conninfo())
-    conn.execute("lock table busy in access exclusive mode")
-    ready.set()
-    time.sleep(seconds)
-    conn.rollback()
-    conn.close()
+    try:
+        conn.execute("lock table busy in access exclusive mode")
+        ready.set()
+        wait_until(release, what="the release of the table lock")
+    finally:
+        conn.rollback()
+        conn.close()
 
 
 def test_lock_timeout_is_retried_with_backoff(fresh_db, project):
     with connect(fresh_db) as conn:
         conn.execute("create table busy (id int)")
+        busy = conn.execute("select 'busy'::regclass::oid").fetchone()[0]
     project.add("20240101000001", "alter_busy", "create table other (id int);\nalter table busy add column note text;")
-    ready = threading.Event()
-    thread = threading.Thread(target=_hold_table_lock, args=(fresh_db, 1.2, ready))
+    seen_waiting, ready = threading.Event(), threading.Event()
+
+    def after_a_timed_out_wait():  # the push waited on busy, then gave up (lock_timeout): release
+        if waiting_on(fresh_db, "relation", relation=busy):
+            seen_waiting.set()
+            return False
+        return seen_waiting.is_set()
+
+    thread = threading.Thread(target=_hold_table_lock, args=(fresh_db, ready, after_a_timed_out_wait))
     thread.start()
-    ready.wait(5)
+    assert ready.wait(10)
     result = push(fresh_db, discover(project.root),
-                  PushOptions(lock_wait=5, lock_timeout="200ms", lock_retries=5, retry_backoff=0.3))
+                  PushOptions(lock_wait=5, lock_timeout="200ms", lock_retries=20, retry_backoff=0.3))
     thread.join()
     assert result.failure is None and result.entries[0].note.startswith("retried")
     assert recorded(fresh_db) == ["20240101000001"]
@@ -220,12 +248,15 @@ def test_lock_timeout_without_retries_fails_cleanly(fresh_db, project):
     with connect(fresh_db) as conn:
         conn.execute("create table busy (id int)")
     project.add("20240101000001", "alter_busy", "create table other (id int);\nalter table busy add column note text;")
-    ready = threading.Event()
-    thread = threading.Thread(target=_hold_table_lock, args=(fresh_db, 1.0, ready))
+    ready, pushed = threading.Event(), threading.Event()
+    thread = threading.Thread(target=_hold_table_lock, args=(fresh_db, ready, pushed.is_set))
     thread.start()
-    ready.wait(5)
-    result = push(fresh_db, discover(project.root), PushOptions(lock_wait=5, lock_timeout="100ms", lock_retries=0))
-    thread.join()
+    assert ready.wait(10)
+    try:
+        result = push(fresh_db, discover(project.root), PushOptions(lock_wait=5, lock_timeout="100ms", lock_retries=0))
+    finally:
+        pushed.set()  # the lock is held until push has returned, however long that takes
+        thread.join()
     assert result.failure.sqlstate == "55P03" and "lock-timeout" in result.failure.hint
     assert tables(fresh_db) == ["busy"] and recorded(fresh_db) == []
 
@@ -258,22 +289,34 @@ def test_two_pushes_at_once_apply_each_migration_once(fresh_db, project):
 
 
 def test_killed_push_resumes_exactly_once(fresh_db, project):
+    # the second migration waits for an advisory lock the test holds: the push is killed while
+    # it is known to be inside that migration, with the first one committed
+    gate = 424242
     for i in range(1, 5):
-        project.add(f"2024010100000{i}", f"m{i}",
-                    f"create table t{i} (id int);\ninsert into t{i} values ({i});\nselect pg_sleep(0.4);")
+        wait = f"select pg_advisory_xact_lock_shared({gate});\n" if i == 2 else ""
+        project.add(f"2024010100000{i}", f"m{i}", f"create table t{i} (id int);\n{wait}insert into t{i} values ({i});")
+    holder = psycopg.connect(fresh_db.conninfo(), autocommit=True)
+    holder.execute("select pg_advisory_lock(%s)", (gate,))
     env = dict(os.environ, PGRELEASE_DB_URL=fresh_db.url(reveal=True))
-    proc = subprocess.Popen([sys.executable, "-m", "pgrelease", "push", "--workdir", str(project.root), "-q"],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        done = recorded(fresh_db)
-        if done and len(done) >= 1:
-            break
-        time.sleep(0.05)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
+    proc = subprocess.Popen([sys.executable, "-m", "pgrelease", "push", "--workdir", str(project.root), "-q",
+                             "--lock-timeout", "0"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_until(lambda: waiting_on(fresh_db, "advisory", objid=gate) or proc.poll() is not None,
+                   what="the push to wait inside the second migration")
+        assert proc.poll() is None, "push ended before it reached the second migration"
+        backends = waiting_on(fresh_db, "advisory", objid=gate)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    finally:
+        holder.close()
+
+    def gone():  # the killed push's server backends have ended (their transaction rolled back)
+        with connect(fresh_db) as conn:
+            return not conn.execute("select 1 from pg_stat_activity where pid = any(%s)", (backends,)).fetchall()
+
+    wait_until(gone, what="the killed push's backend to end")
     partial = recorded(fresh_db)
-    assert partial and len(partial) < 4
+    assert partial == ["20240101000001"]
     result = push(fresh_db, discover(project.root), FAST)
     assert result.failure is None
     assert recorded(fresh_db) == [f"2024010100000{i}" for i in range(1, 5)]

@@ -108,9 +108,32 @@ def _is_zombie(pid: int) -> bool:
 
 
 def _free_port() -> int:
+    """A port nothing listens on now, picked at random below the kernel's ephemeral range
+    (ports it hands to outgoing connections and to bind(0), so other servers started the same
+    way and every client socket are elsewhere). Another process may still take it before the
+    server binds it: start() retries on a port already in use."""
+    low, high = 20000, 32767
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range", encoding="ascii") as fh:
+            ephemeral_low = int(fh.read().split()[0])
+        high = min(high, ephemeral_low - 1)
+    except (OSError, ValueError, IndexError):
+        pass
+    rng = secrets.SystemRandom()
+    for _ in range(50):
+        port = rng.randint(low, high) if high > low else 0
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return sock.getsockname()[1]
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+_START_ATTEMPTS = 5  # a port taken between the pick and the server's bind: pick another
 
 
 def _traversable_by_others(path: Path) -> bool:
@@ -155,9 +178,8 @@ class EmbeddedServer:
             "initdb",
         )
         pwfile.unlink()
-        port = _free_port()
         conf = dict(_FAST_SETTINGS)
-        conf.update({"port": str(port), "unix_socket_directories": str(sock)})
+        conf.update({"unix_socket_directories": str(sock)})  # the port is given at start
         if self.binaries.supports_extension_path:
             standins = self._usable_standins(run_as)
             conf["extension_control_path"] = f"$system:{standins}"
@@ -166,8 +188,20 @@ class EmbeddedServer:
             for key, value in conf.items():
                 escaped = str(value).replace("'", "''")
                 fh.write(f"{key} = '{escaped}'\n")
-        self._run([str(bin_dir / "pg_ctl"), "-D", str(data), "-w", "-t", "60", "-l", str(self.root / "log"), "start"],
-                  "pg_ctl start")
+        log = self.root / "log"
+        for attempt in range(_START_ATTEMPTS):
+            port = _free_port()
+            seen = log.stat().st_size if log.exists() else 0
+            try:
+                self._run([str(bin_dir / "pg_ctl"), "-D", str(data), "-w", "-t", "60", "-l", str(log),
+                           "-o", f"-p {port}", "start"], "pg_ctl start")
+                break
+            except EnvironmentFailure:
+                with open(log, "rb") if log.exists() else open(os.devnull, "rb") as fh:
+                    fh.seek(seen)
+                    taken = b"Address already in use" in fh.read()
+                if not taken or attempt == _START_ATTEMPTS - 1:
+                    raise
         self._pid = self._read_pid(data)
         self.dsn = Dsn(host="127.0.0.1", port=port, dbname="postgres", user=SUPERUSER, _password=password)
         return self.dsn
