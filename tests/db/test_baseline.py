@@ -247,17 +247,21 @@ def test_standin_files():
     controls = sorted(STANDINS_DIR.joinpath("extension").glob("*.control"))
     names = {p.stem for p in controls}
     assert names == set(STANDIN_EXTENSIONS)
-    expected_versions = {"pgcrypto": "1.3", "uuid-ossp": "1.1", "pg_net": "0.14.0", "http": "1.6",
-                         "pgjwt": "0.2.0", "supabase_vault": "0.3.1", "pg_cron": "1.6", "pg_graphql": "1.5.11",
-                         "pgsodium": "3.1.9", "pg_jsonschema": "0.3.3", "hypopg": "1.4.1"}
+    expected_versions = {"pgcrypto": "1.3", "uuid-ossp": "1.1", "pg_net": "0.20.0", "http": "1.6.1",
+                         "pgjwt": "0.2.0", "supabase_vault": "0.3.1", "pg_cron": "1.6.4", "pg_graphql": "1.5.11",
+                         "pgsodium": "3.1.8", "pg_jsonschema": "0.3.3", "hypopg": "1.4.1", "pgmq": "1.5.1"}
     for control in controls:
         text = control.read_text()
         version = re.search(r"default_version\s*=\s*'([^']+)'", text).group(1)
         if control.stem in expected_versions:
             assert version == expected_versions[control.stem], control.stem
-        script = control.with_name(f"{control.stem}--{version}.sql")
-        assert script.is_file(), script
-        assert script.read_text().startswith("-- pgrelease stand-in for shadow replays, NOT the real"), script
+        # an install script of that version, or of an earlier one with an update script to it
+        scripts = [control.with_name(f"{control.stem}--{version}.sql"),
+                   *control.parent.glob(f"{control.stem}--*--{version}.sql")]
+        scripts = [p for p in scripts if p.is_file()]
+        assert scripts, control.stem
+        for script in control.parent.glob(f"{control.stem}--*.sql"):
+            assert script.read_text().startswith("-- pgrelease stand-in for shadow replays, NOT the real"), script
         assert "pgrelease stand-in" in text
 
 

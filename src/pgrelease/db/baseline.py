@@ -22,13 +22,16 @@ from importlib import resources
 
 import psycopg
 
+from .supabase_extensions import supabase_extensions
+
 BASELINE_RESOURCE = "supabase.sql"
 
 # Supabase extensions for which pgrelease ships SQL stand-ins (loadable on PostgreSQL 18+,
 # where the embedded server adds them through extension_control_path).
 STANDIN_EXTENSIONS = frozenset({
     "pgcrypto", "uuid-ossp", "pg_net", "http", "pgjwt", "supabase_vault", "pgsodium", "pg_cron",
-    "pg_graphql", "pg_jsonschema", "hypopg", "index_advisor", "wrappers", "pgmq",
+    "pg_graphql", "pg_jsonschema", "hypopg", "index_advisor", "wrappers", "pgmq", "pg_tle", "plpgsql_check",
+    "pg_hashids", "timescaledb", "pgroonga", "pgroonga_database", "pgaudit", "pg_repack",
 })
 
 # name -> Debian/Ubuntu (PGDG) package, with <major> for the server's major version
@@ -37,7 +40,11 @@ _PACKAGES = {
     "postgis_topology": "postgresql-<major>-postgis-3",
     "postgis_raster": "postgresql-<major>-postgis-3",
     "postgis_tiger_geocoder": "postgresql-<major>-postgis-3",
+    "postgis_sfcgal": "postgresql-<major>-postgis-3",
     "address_standardizer": "postgresql-<major>-postgis-3",
+    "address_standardizer_data_us": "postgresql-<major>-postgis-3",
+    "plcoffee": "postgresql-<major>-plv8",
+    "plls": "postgresql-<major>-plv8",
     "pgrouting": "postgresql-<major>-pgrouting",
     "vector": "postgresql-<major>-pgvector",
     "pg_cron": "postgresql-<major>-cron",
@@ -52,6 +59,9 @@ _PACKAGES = {
     "timescaledb": "timescaledb-2-postgresql-<major>",
     "rum": "postgresql-<major>-rum",
     "pgroonga": "postgresql-<major>-pgdg-pgroonga",
+    "pgroonga_database": "postgresql-<major>-pgdg-pgroonga",
+    "wal2json": "postgresql-<major>-wal2json",
+    "pg_stat_monitor": "percona-pg-stat-monitor<major>",
     "plv8": "postgresql-<major>-plv8",
     "orafce": "postgresql-<major>-orafce",
     "pg_hint_plan": "postgresql-<major>-pg-hint-plan",
@@ -132,6 +142,14 @@ def _normalise(name: str) -> str:
 def _hint(name: str, major: int) -> str:
     where = f"PostgreSQL {major}" if major else "this server"
     package = _PACKAGES.get(name)
+    listed = supabase_extensions().get(name)
+    if listed is not None and listed.package and "<major>" not in listed.package:  # gone from newer majors
+        on = " and ".join(f"PostgreSQL {m}" for m in listed.majors)
+        return (f"{name} is not available on this shadow server; hosted Supabase offers it on {on} projects only: "
+                f"use such a server (e.g. apt-get install {listed.package}, then --pg-bin "
+                f"/usr/lib/postgresql/{listed.majors[0]}/bin), or --shadow-url")
+    if package is None and listed is not None:
+        package = listed.package
     if package:
         package = package.replace("<major>", str(major) if major else "<major>")
     if name in _CONTRIB:

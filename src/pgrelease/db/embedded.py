@@ -86,6 +86,44 @@ def find_binaries(bin_dir: str | os.PathLike[str] | None = None) -> Binaries:
     )
 
 
+def local_installation(major: int) -> Path | None:
+    """The bin directory of a local PostgreSQL ``major`` installation, if there is one: Debian's
+    and Ubuntu's ``/usr/lib/postgresql/<major>/bin`` (also where GitHub's Ubuntu runners keep their
+    preinstalled PostgreSQL), else the one ``pg_config --bindir`` names (a PATH installation)."""
+    candidates = [Path(f"/usr/lib/postgresql/{major}/bin")]
+    pg_config = shutil.which("pg_config")
+    if pg_config:
+        try:
+            out = subprocess.run([pg_config, "--bindir"], capture_output=True, text=True, timeout=30).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            out = ""
+        if out:
+            candidates.append(Path(out))
+    for path in candidates:
+        if (path / "postgres").exists() and (path / "initdb").exists() and (path / "pg_ctl").exists():
+            try:
+                if _version_num(path) // 10000 == major:
+                    return path
+            except EnvironmentFailure:
+                continue
+    return None
+
+
+def installed_extensions(bin_dir: Path) -> set[str]:
+    """Names of the extensions an installation carries (its share/extension/*.control files)."""
+    sharedir: Path | None = None
+    pg_config = bin_dir / "pg_config"
+    if pg_config.exists():
+        try:
+            out = subprocess.run([str(pg_config), "--sharedir"], capture_output=True, text=True, timeout=30).stdout
+            sharedir = Path(out.strip()) if out.strip() else None
+        except (OSError, subprocess.SubprocessError):
+            sharedir = None
+    if sharedir is None:  # Debian: /usr/lib/postgresql/15/bin -> /usr/share/postgresql/15
+        sharedir = Path("/usr/share/postgresql") / bin_dir.parent.name
+    return {p.stem for p in (sharedir / "extension").glob("*.control")}
+
+
 def _version_num(bin_dir: Path) -> int:
     try:
         out = subprocess.run([str(bin_dir / "postgres"), "--version"], capture_output=True, text=True, timeout=30).stdout

@@ -18,7 +18,7 @@ from ..migrations import history
 from ..migrations.files import discover
 from ..report.model import Report, Step
 from ..report.steps import diff_checks, drift_step
-from .shadow import ProgressFn, ShadowOptions, ShadowRun, replayed_shadow
+from .shadow import ProgressFn, ShadowOptions, ShadowRun, for_target, replayed_shadow
 
 
 @dataclass(frozen=True)
@@ -112,6 +112,7 @@ def drift(workdir: Path, target: Dsn, options: DriftOptions = DriftOptions(), *,
         result.notes.append(f"{len(pending)} local migration(s) not applied on the target are not part of the comparison")
     shadow_options = ShadowOptions(shadow_url=options.shadow_url, baseline=options.baseline, pg_bin=options.pg_bin,
                                    run_checks=False, only_versions=applied, history_rows=extra)
+    shadow_options = for_target(shadow_options, target, connect_options)  # its major and its own roles
     with replayed_shadow(workdir, shadow_options, connect_options=connect_options, progress=progress) as run:
         result.replay = run
         result.warnings.extend(run.warnings)

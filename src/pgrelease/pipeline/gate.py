@@ -33,7 +33,7 @@ from ..migrations.plan import Plan
 from ..report.model import Report, Step
 from ..report.steps import drift_step, guard_step, lint_step, push_step, shadow_step, skipped_step, verify_step
 from .drift import DriftOptions, DriftResult, compare_with_shadow, drift
-from .shadow import ShadowOptions, ShadowRun, replayed_shadow
+from .shadow import ShadowOptions, ShadowRun, for_target, replayed_shadow, shadow_major_warning
 
 
 @dataclass(frozen=True)
@@ -203,7 +203,9 @@ def gate(workdir: Path, options: GateOptions = GateOptions(), *, connect_options
         started = time.perf_counter()
         run: ShadowRun | None = None
         try:
-            run = stack.enter_context(replayed_shadow(workdir, options.shadow, connect_options=connect_options,
+            shadow_options = (for_target(options.shadow, options.staging, connect_options)  # type: ignore[arg-type]
+                              if staging_num is not None else options.shadow)
+            run = stack.enter_context(replayed_shadow(workdir, shadow_options, connect_options=connect_options,
                                                       progress=labelled(progress, "shadow")))
         except PgReleaseError as err:
             shadow = report.add_step(_error_step("shadow", err, started))
@@ -211,11 +213,8 @@ def gate(workdir: Path, options: GateOptions = GateOptions(), *, connect_options
             shadow = report.add_step(shadow_step(run))
             if staging_num is not None and run.server_version:
                 shadow_major, staging_major = int(run.server_version.split(".")[0]), staging_num // 10000
-                if shadow_major != staging_major:
-                    link.warnings.append(
-                        f"the shadow runs PostgreSQL {shadow_major} and staging {staging_major}: --pg-bin (e.g."
-                        f" /usr/lib/postgresql/{staging_major}/bin) or --shadow-url with a PostgreSQL {staging_major}"
-                        " server replays on the same major")
+                if shadow_major != staging_major and not any("the shadow runs PostgreSQL" in w for w in run.warnings):
+                    link.warnings.append(shadow_major_warning(shadow_major, staging_major, "staging"))
             pending_versions = ({m.version for m in plan.pending} if plan is not None
                                 else {s.version for s in _changed_versions(lint, migrations)})
             run_result.pending = sorted(pending_versions, key=lambda v: (int(v), v))

@@ -22,8 +22,10 @@ from ..db.baseline import (
 )
 from ..db.connect import ConnectOptions, connect
 from ..db.dsn import Dsn
-from ..db.embedded import EmbeddedServer
-from ..errors import EnvironmentFailure, PgReleaseError, UsageError
+from ..db.embedded import EmbeddedServer, find_binaries, installed_extensions, local_installation
+from ..db.roles import RoleSpec, apply_roles_file, create_roles, roles_file
+from ..db.supabase_extensions import not_offered_hint, offered
+from ..errors import CheckFailed, EnvironmentFailure, PgReleaseError, UsageError
 from ..migrations.apply import ProgressFn, PushOptions, PushResult, push
 from ..migrations.files import MigrationFile, MigrationSet, discover
 from ..migrations.history import AppliedMigration
@@ -55,6 +57,8 @@ class ShadowOptions:
     statement_timeout: str = "0"
     only_versions: frozenset[str] | None = None  # replay just these (e.g. what a target has applied)
     history_rows: tuple[AppliedMigration, ...] = ()  # also replay these from their recorded statements
+    target_major: int | None = None  # the major of the target the shadow stands for (staging, drift's target)
+    extra_roles: tuple[RoleSpec, ...] = ()  # the target's own roles, created on the shadow before the replay
 
 
 @dataclass
@@ -158,6 +162,83 @@ def shadow_server(options: ShadowOptions, connect_options: ConnectOptions | None
         server.stop()
 
 
+def refuse_unoffered_extensions(parsed: list[ParsedMigration], major: int | None) -> None:
+    """A CREATE EXTENSION of an extension hosted Supabase does not offer (on ``major``) fails as
+    it fails there: 0A000, naming the file and line, before anything runs."""
+    for item in parsed:
+        for stmt in item.statements:
+            match = _CREATE_EXTENSION.match(stmt.sql)
+            if not match:
+                continue
+            name = (match.group(1) or "").replace('""', '"') or match.group(2).lower()
+            if not offered(name, major):
+                on = f" (PostgreSQL {major} projects)" if major else ""
+                raise CheckFailed(f"extension {name} is not available on Supabase{on}", sqlstate="0A000",
+                                  file=item.file.display_path, line=stmt.line, hint=not_offered_hint(name, major),
+                                  extra={"extension": name})
+
+
+def _create_roles(conn, migrations: MigrationSet, options: ShadowOptions, notes: list[str]) -> None:
+    """supabase/roles.sql (the Supabase CLI applies it before the migrations), then the target's roles."""
+    path = roles_file(migrations.directory.parent.parent)
+    if path is not None:
+        ran = apply_roles_file(conn, path, display=str(Path("supabase") / "roles.sql"))
+        notes.append(f"applied supabase/roles.sql before the replay ({ran} statement(s))")
+    if options.extra_roles:
+        created = create_roles(conn, options.extra_roles)
+        if created:
+            notes.append(f"created the target's roles on the shadow (no passwords): {', '.join(created)}")
+
+
+def shadow_major_warning(shadow_major: int, target_major: int, target: str = "the target") -> str:
+    """The one warning for a shadow that runs another major than its target."""
+    return (f"the shadow runs PostgreSQL {shadow_major} and {target} {target_major}: no local PostgreSQL"
+            f" {target_major} installation was used (install it, e.g. apt-get install postgresql-{target_major},"
+            f" or pass --pg-bin /usr/lib/postgresql/{target_major}/bin, or --shadow-url with a PostgreSQL"
+            f" {target_major} server), so syntax only PostgreSQL {shadow_major} accepts passes the shadow")
+
+
+def shadow_binaries_for_target(options: ShadowOptions, migrations: MigrationSet) -> tuple[ShadowOptions, list[str]]:
+    """With the target's major known and no --pg-bin / PGRELEASE_PG_BIN / --shadow-url: replay on a
+    local installation of that major when there is one and it has every extension the migrations
+    create; otherwise keep the embedded server and warn (once) that the shadow is another major."""
+    import os
+    from dataclasses import replace
+
+    major = options.target_major
+    if major is None or options.shadow_url is not None or options.pg_bin or os.environ.get("PGRELEASE_PG_BIN"):
+        return options, []
+    try:
+        embedded_major = find_binaries(None).major
+    except PgReleaseError:
+        embedded_major = None
+    if embedded_major == major:
+        return options, []
+    local = local_installation(major)
+    if local is not None:
+        created, _ = required_extensions(parse_migrations(migrations.files))
+        lacking = [n for n in created if n not in installed_extensions(local)]
+        if not lacking:
+            return replace(options, pg_bin=str(local)), []
+        why = (f"the local PostgreSQL {major} ({local}) lacks {', '.join(lacking)}, so the shadow runs on the embedded"
+               f" PostgreSQL {embedded_major}")
+        return options, [why + "; " + shadow_major_warning(embedded_major or 0, major)]
+    return options, [shadow_major_warning(embedded_major or 0, major)]
+
+
+def for_target(options: ShadowOptions, target: Dsn, connect_options: ConnectOptions | None = None) -> ShadowOptions:
+    """The shadow options for replaying what ``target`` should hold: its major (a local installation
+    of it is used when there is one) and its own roles (names and attributes, never passwords)."""
+    from dataclasses import replace
+
+    from ..db.roles import target_roles
+
+    with connect(target, connect_options) as conn:
+        major = int(conn.execute("show server_version_num").fetchone()[0]) // 10000
+        roles = tuple(target_roles(conn))
+    return replace(options, target_major=options.target_major or major, extra_roles=options.extra_roles or roles)
+
+
 def prepare_shadow(dsn: Dsn, migrations: MigrationSet, options: ShadowOptions,
                    connect_options: ConnectOptions | None = None,
                    notes: list[str] | None = None) -> list[ParsedMigration]:
@@ -165,9 +246,12 @@ def prepare_shadow(dsn: Dsn, migrations: MigrationSet, options: ShadowOptions,
     notes = notes if notes is not None else []
     parsed = parse_migrations(migrations.files)
     created, implied = required_extensions(parsed)
+    if options.baseline:
+        refuse_unoffered_extensions(parsed, options.target_major)
     with connect(dsn, connect_options) as conn:
         if options.baseline:
             apply_supabase_baseline(conn)
+        _create_roles(conn, migrations, options, notes)
         missing = missing_extensions(conn, created + implied)
         if not missing and options.baseline:
             for name in preinstalled_extensions(parsed):  # what older hosted projects had from the start
@@ -217,8 +301,9 @@ def replayed_shadow(
         migrations.files = sorted(migrations.files + [MigrationFile.from_history(a.version, a.name, a.statements or ())
                                                       for a in options.history_rows], key=lambda m: m.sort_key)
     parse_migrations(migrations.files)  # refuse every unrunnable file (all at once) before starting anything
+    options, major_warnings = shadow_binaries_for_target(options, migrations)
     with shadow_server(options, connect_options) as (dsn, label):
-        run = ShadowRun(dsn=dsn, label=label, baseline=options.baseline, warnings=skipped)
+        run = ShadowRun(dsn=dsn, label=label, baseline=options.baseline, warnings=skipped + major_warnings)
         run.parsed = prepare_shadow(dsn, migrations, options, connect_options, run.notes)
         with connect(dsn, connect_options) as conn:
             run.server_version = conn.execute("show server_version").fetchone()[0]
