@@ -250,8 +250,10 @@ def check_runnable(statements: Sequence[Statement], path: str | None) -> None:
 
 def without_wrapper(statements: Sequence[str]) -> list[str]:
     """The statements without a whole-file BEGIN ... COMMIT wrapper (as written otherwise)."""
+    if len(statements) < 2 or transaction_control(Statement(statements[0], 1, 1, 1)) not in _OPENS:
+        return list(statements)  # the common case, decided by the first statement alone
     stmts = [Statement(text, 1, 1, 1) for text in statements]
-    if len(stmts) >= 2 and transaction_layout(stmts).wrapper:
+    if transaction_layout(stmts).wrapper:
         return list(statements[1:-1])
     return list(statements)
 
