@@ -28,7 +28,10 @@ from .options import Printed, Progress, echo, output_options, reporting, target_
               help="The application's schema version for the guard (env APP_SCHEMA_VERSION).")
 @click.option("--lock-wait", type=SECONDS, default=60.0, show_default=True,
               help="Seconds to wait for another run's migration lock on staging.")
-@click.option("--lock-timeout", type=DURATION, default="5s", show_default=True, help="lock_timeout per migration on staging.")
+@click.option("--lock-timeout", type=DURATION, default="500ms", show_default=True,
+              help="lock_timeout per attempt (retried within --lock-retry-budget).")
+@click.option("--lock-retry-budget", type=SECONDS, default=300.0, show_default=True,
+              help="Seconds to keep retrying a migration that hit lock_timeout.")
 @click.option("--statement-timeout", type=DURATION, default="0", show_default=True, help="statement_timeout per migration ('0' = off).")
 @click.option("--comment", type=click.Choice(["on", "off", "on-failure"]), default="on", show_default=True,
               envvar="PGRELEASE_COMMENT", help="Post the result as a PR comment (one, edited in place).")
@@ -46,7 +49,7 @@ from .options import Printed, Progress, echo, output_options, reporting, target_
 @reporting("gate")
 def gate(workdir: Path, target, connect_options, shadow_url: str | None, pg_bin: str | None,  # noqa: ANN001, ANN201, PLR0913
          no_baseline: bool, base: str | None, no_push: bool, app_version: str | None, lock_wait: float,
-         lock_timeout: str, statement_timeout: str, comment: str, status_context: str, github_api_url: str | None,
+         lock_timeout: str, lock_retry_budget: float, statement_timeout: str, comment: str, status_context: str, github_api_url: str | None,
          repository: str | None, pr_number: int | None, sha: str | None, no_publish: bool,
          report_file: Path | None, fmt: str, quiet: bool):
     """The PR gate: lint, replay on a shadow, push to staging, verify, drift, guard; post the
@@ -92,6 +95,7 @@ def gate(workdir: Path, target, connect_options, shadow_url: str | None, pg_bin:
                              pg_bin=pg_bin),
         base=base, base_is_default=base_is_default, push=not no_push,
         push_options=PushOptions(lock_wait=lock_wait, lock_timeout=lock_timeout.strip(),
+                                 lock_retry_budget=lock_retry_budget,
                                  statement_timeout=statement_timeout.strip(), include_all=True),
         app_version=app_version or None,
         drift=DriftOptions(pg_bin=pg_bin, baseline=not no_baseline),

@@ -21,18 +21,21 @@ def _timeout(value: str) -> str:
 @target_options
 @click.option("--lock-wait", type=SECONDS, default=60.0, show_default=True,
               help="Seconds to wait for another run's migration lock before exiting 3.")
-@click.option("--lock-timeout", type=DURATION, default="5s", show_default=True,
-              help="lock_timeout per migration ('0' = off).")
+@click.option("--lock-timeout", type=DURATION, default="500ms", show_default=True,
+              help="lock_timeout per attempt: the longest the application queues behind a migration ('0' = off).")
+@click.option("--lock-retry-budget", type=SECONDS, default=300.0, show_default=True,
+              help="Seconds to keep retrying a migration that hit lock_timeout (backoff with jitter).")
 @click.option("--statement-timeout", type=DURATION, default="0", show_default=True,
               help="statement_timeout per migration ('0' = off).")
-@click.option("--lock-retries", type=click.IntRange(0, 20), default=3, show_default=True,
-              help="Retries of a migration that hit lock_timeout (its transaction left nothing behind).")
+@click.option("--lock-retries", type=click.IntRange(0, 1000), default=1000, show_default=True,
+              help="At most this many retries of a migration that hit lock_timeout (within the budget).")
 @click.option("--include-all", is_flag=True, help="Apply pending migrations older than the newest applied one.")
 @click.option("--allow-edited", is_flag=True, help="Accept applied migrations whose files changed since.")
 @click.option("--dry-run", is_flag=True, help="Print the plan; touch nothing (not even the history table).")
 @output_options
 @reporting("push")
-def push(workdir: Path, target, connect_options, lock_wait: float, lock_timeout: str, statement_timeout: str,  # noqa: ANN001
+def push(workdir: Path, target, connect_options, lock_wait: float, lock_timeout: str, lock_retry_budget: float,
+         statement_timeout: str,  # noqa: ANN001
          lock_retries: int, include_all: bool, allow_edited: bool, dry_run: bool, fmt: str, quiet: bool):
     """Apply pending migrations to the target database."""
     from .. import commands
@@ -41,6 +44,7 @@ def push(workdir: Path, target, connect_options, lock_wait: float, lock_timeout:
     dsn = dsn_from(target)
     options = PushOptions(lock_wait=lock_wait, lock_timeout=_timeout(lock_timeout),
                           statement_timeout=_timeout(statement_timeout), lock_retries=lock_retries,
+                          lock_retry_budget=lock_retry_budget,
                           include_all=include_all, allow_edited=allow_edited, dry_run=dry_run)
     return commands.push(workdir, dsn, options, connect_options=connect_options,
                          progress=Progress(enabled=not quiet and fmt != "json"))

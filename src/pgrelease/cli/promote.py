@@ -35,7 +35,10 @@ from .options import Printed, Progress, echo, output_options, reporting, target_
 @click.option("--redis-prefix", envvar="REDIS_PREFIX", help="This deployment's Redis key prefix, e.g. prod:.")
 @click.option("--lock-wait", type=SECONDS, default=60.0, show_default=True,
               help="Seconds to wait for another deployment's migration lock.")
-@click.option("--lock-timeout", type=DURATION, default="5s", show_default=True, help="lock_timeout per migration.")
+@click.option("--lock-timeout", type=DURATION, default="500ms", show_default=True,
+              help="lock_timeout per attempt (retried within --lock-retry-budget).")
+@click.option("--lock-retry-budget", type=SECONDS, default=300.0, show_default=True,
+              help="Seconds to keep retrying a migration that hit lock_timeout.")
 @click.option("--statement-timeout", type=DURATION, default="0", show_default=True, help="statement_timeout per migration ('0' = off).")
 @click.option("--shadow-url", envvar="PGRELEASE_SHADOW_URL", help="An EMPTY database for the drift replay.")
 @click.option("--pg-bin", envvar="PGRELEASE_PG_BIN", help="bin directory of a local PostgreSQL for the shadow.")
@@ -52,6 +55,7 @@ def promote(workdir: Path, target, connect_options, confirm: str | None, expect_
             environment: str, require_reviewers: bool, skip_gate_check: bool, reason: str | None, gate_context: str,
             allow_refs: tuple[str, ...], audit_table: str, app_version: str | None, health_url: str | None,
             redis_url: str | None, redis_prefix: str | None, lock_wait: float, lock_timeout: str,
+            lock_retry_budget: float,
             statement_timeout: str, shadow_url: str | None, pg_bin: str | None, no_comment: bool,
             github_api_url: str | None, repository: str | None, sha: str | None, ref: str | None,
             report_file: Path | None, fmt: str, quiet: bool):
@@ -100,6 +104,7 @@ def promote(workdir: Path, target, connect_options, confirm: str | None, expect_
         gate_context=gate_context, allow_refs=allow_refs, audit_table=audit_table, app_version=app_version or None,
         health=health,
         push_options=PushOptions(lock_wait=lock_wait, lock_timeout=lock_timeout.strip(),
+                                 lock_retry_budget=lock_retry_budget,
                                  statement_timeout=statement_timeout.strip()),
         shadow=ShadowOptions(shadow_url=Dsn.parse(shadow_url) if shadow_url else None, pg_bin=pg_bin),
         drift=DriftOptions(shadow_url=Dsn.parse(shadow_url) if shadow_url else None, pg_bin=pg_bin),

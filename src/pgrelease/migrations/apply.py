@@ -30,10 +30,12 @@ ProgressFn = Callable[..., None]
 @dataclass(frozen=True)
 class PushOptions:
     lock_wait: float = 60.0  # seconds to wait for the advisory lock
-    lock_timeout: str = "5s"  # per transaction; '0' disables
+    lock_timeout: str = "500ms"  # per attempt: how long the application may queue behind a migration; '0' disables
     statement_timeout: str = "0"  # per transaction; '0' = off
-    lock_retries: int = 3  # retries of a migration that failed on lock_timeout (55P03)
-    retry_backoff: float = 1.0  # seconds, doubled per retry
+    lock_retries: int = 1000  # at most this many retries of a migration that failed on lock_timeout (55P03)
+    lock_retry_budget: float = 300.0  # seconds of retrying one migration before giving up
+    retry_backoff: float = 0.5  # seconds before the first retry, doubled per retry (with jitter, at most 10 s)
+    watch_blockers: bool = True  # name the session a retried migration waits for (a second connection)
     include_all: bool = False
     allow_edited: bool = False
     dry_run: bool = False
@@ -90,21 +92,25 @@ def push(
                 history.ensure_history_table(conn)
                 result.created_history = True
             total = len(parsed)
-            for index, item in enumerate(parsed, start=1):
-                progress("start", index=index, total=total, name=item.file.filename)
-                started = time.perf_counter()
-                try:
-                    entry = _apply_one(conn, item, options, result)
-                except (MigrationFailed, EnvironmentFailure) as err:
-                    result.failure = err
-                    entry = _entry(item, "failed", duration_ms=(time.perf_counter() - started) * 1000,
-                                   no_transaction=item.no_transaction)
-                result.entries.append(entry)
-                progress("done", index=index, total=total, name=item.file.filename,
-                         duration_ms=entry.duration_ms, status=entry.status)
-                if result.failure is not None:
-                    result.entries.extend(_entry(rest, "not-run") for rest in parsed[index:])
-                    break
+            retry = _LockRetries(options, dsn, conn, connect_options)
+            try:
+                for index, item in enumerate(parsed, start=1):
+                    progress("start", index=index, total=total, name=item.file.filename)
+                    started = time.perf_counter()
+                    try:
+                        entry = _apply_one(conn, item, options, result, retry)
+                    except (MigrationFailed, EnvironmentFailure) as err:
+                        result.failure = err
+                        entry = _entry(item, "failed", duration_ms=(time.perf_counter() - started) * 1000,
+                                       no_transaction=item.no_transaction)
+                    result.entries.append(entry)
+                    progress("done", index=index, total=total, name=item.file.filename,
+                             duration_ms=entry.duration_ms, status=entry.status)
+                    if result.failure is not None:
+                        result.entries.extend(_entry(rest, "not-run") for rest in parsed[index:])
+                        break
+            finally:
+                retry.close()
             return result
     finally:
         if own:
@@ -130,14 +136,17 @@ def _dry_run(conn: psycopg.Connection, migrations: MigrationSet, options: PushOp
     return result
 
 
-def _apply_one(conn: psycopg.Connection, item: ParsedMigration, options: PushOptions, result: PushResult) -> MigrationEntry:
+def _apply_one(conn: psycopg.Connection, item: ParsedMigration, options: PushOptions, result: PushResult,
+               retry: "_LockRetries | None" = None) -> MigrationEntry:
     migration = item.file
     started = time.perf_counter()
     retries = 0
+    retry = retry or _LockRetries(options)
+    retry.begin(item, result)
     if item.blocks:
         result.notes.append(f"{migration.filename} ran block by block as written, not as one transaction"
                             f" ({item.no_transaction})")
-        retries = _run_blocks(conn, item, options)
+        retries = _run_blocks(conn, item, options, retry)
     elif not item.transactional:
         conn.execute("RESET ALL")
         result.notes.append(f"{migration.filename} ran statement by statement, outside a transaction ({item.no_transaction})")
@@ -148,10 +157,8 @@ def _apply_one(conn: psycopg.Connection, item: ParsedMigration, options: PushOpt
                 _run_in_transaction(conn, item, options)
                 break
             except _LockTimeout as timeout:
-                if retries >= options.lock_retries:
-                    raise timeout.error from None
                 retries += 1
-                _backoff(options, retries)
+                retry.after(timeout, retries)
     notes = [WRAPPER_NOTE] if item.wrapper is not None else []
     if retries:
         notes.append(f"retried {retries}x after lock timeouts")
@@ -159,8 +166,67 @@ def _apply_one(conn: psycopg.Connection, item: ParsedMigration, options: PushOpt
                   no_transaction=item.no_transaction, note="; ".join(notes) or None)
 
 
-def _backoff(options: PushOptions, retries: int) -> None:
-    time.sleep(options.retry_backoff * (2 ** (retries - 1)) * (0.8 + 0.4 * random.random()))
+class _LockRetries:
+    """Retrying work that hit lock_timeout (its transaction left nothing behind): exponential
+    backoff with jitter, within ``lock_retry_budget`` seconds per migration; from the first
+    timeout on, a second connection names the session each attempt waited for."""
+
+    def __init__(self, options: PushOptions, dsn: Dsn | None = None, conn: psycopg.Connection | None = None,
+                 connect_options: ConnectOptions | None = None) -> None:
+        self.options, self.dsn, self.conn, self.connect_options = options, dsn, conn, connect_options
+        self.watch = None
+        self.started = time.monotonic()
+        self.item: ParsedMigration | None = None
+        self.result: PushResult | None = None
+        self.blockers: list = []
+
+    def begin(self, item: ParsedMigration, result: PushResult) -> None:
+        self.item, self.result, self.started, self.blockers = item, result, time.monotonic(), []
+
+    def _watch(self):  # noqa: ANN202
+        if self.watch is None and self.options.watch_blockers and self.dsn is not None and self.conn is not None:
+            from .blockers import BlockerWatch
+
+            self.watch = BlockerWatch(self.dsn, self.conn.info.backend_pid, self.connect_options).start()
+        return self.watch
+
+    def after(self, timeout: "_LockTimeout", attempt: int) -> None:
+        """Sleep before the next attempt, or raise the timeout's error (naming the blocker)
+        once the budget or the retry count is spent."""
+        watch = self._watch()
+        seen = watch.take() if watch is not None else []
+        if seen:
+            self.blockers = seen
+            if self.result is not None and self.item is not None:
+                who = "; ".join(b.describe() for b in seen)
+                self.result.notes.append(f"{self.item.file.filename}: attempt {attempt} waited for a lock held by {who}")
+        delay = min(10.0, self.options.retry_backoff * (2 ** (attempt - 1))) * (0.8 + 0.4 * random.random())
+        spent = time.monotonic() - self.started
+        if attempt > self.options.lock_retries or spent + delay > self.options.lock_retry_budget:
+            raise self._final(timeout.error, attempt - 1, spent) from None
+        time.sleep(delay)
+
+    def _final(self, error: MigrationFailed, retries: int, spent: float) -> MigrationFailed:
+        if not self.blockers:
+            watch = self.watch
+            self.blockers = watch.take() if watch is not None else []
+        error.extra["lock_retries"] = retries
+        error.extra["waited_seconds"] = round(spent, 1)
+        if self.blockers:
+            first = self.blockers[0]
+            error.extra["blockers"] = [b.describe() for b in self.blockers]
+            error.message += f"; blocked by {first.describe()}"
+            error.hint = (f"retried {retries}x over {spent:.0f}s; wait for that session to finish, or end it with"
+                          f" select pg_terminate_backend({first.pid}); if that is safe, then run pgrelease push again")
+        else:
+            error.hint = (f"retried {retries}x over {spent:.0f}s; a long transaction holds a lock this migration needs:"
+                          " retry when it ends, or raise --lock-retry-budget (or --lock-timeout, if the application"
+                          " may queue that long behind the migration)")
+        return error
+
+    def close(self) -> None:
+        if self.watch is not None:
+            self.watch.stop()
 
 
 class _LockTimeout(Exception):
@@ -298,7 +364,8 @@ def _run_outside_transaction(conn: psycopg.Connection, item: ParsedMigration, op
             conn.execute("RESET ALL")
 
 
-def _run_blocks(conn: psycopg.Connection, item: ParsedMigration, options: PushOptions) -> int:
+def _run_blocks(conn: psycopg.Connection, item: ParsedMigration, options: PushOptions,
+                retry: _LockRetries) -> int:
     """A file with BEGIN/COMMIT blocks of its own, as psql runs it: each block in its own
     transaction, each statement outside a block on its own (autocommit), one session
     throughout (a SET in one block holds in the next, as in psql). The history row goes in
@@ -320,11 +387,11 @@ def _run_blocks(conn: psycopg.Connection, item: ParsedMigration, options: PushOp
                     break
                 except _LockTimeout as timeout:
                     retryable = block.explicit or non_transactional(block.statements[0]) is None
-                    if not retryable or attempt >= options.lock_retries:
+                    if not retryable:
                         raise timeout.error from None
                     attempt += 1
                     retries += 1
-                    _backoff(options, attempt)
+                    retry.after(timeout, attempt)
             done.append(block)
         if not item.blocks[-1].explicit:
             history.record(conn, migration.version, migration.name, item.statement_texts)
