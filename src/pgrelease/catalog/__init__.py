@@ -17,7 +17,8 @@ from typing import Any
 from ..db.connect import ConnectOptions, connect
 from ..db.dsn import Dsn
 from .diff import Change, diff
-from .model import KIND_ORDER, CatalogObject
+from .base import CatalogObject
+from .kinds import KIND_ORDER
 from .render import render_json, render_text, to_json_list
 from .snapshot import DEFAULT_EXCLUDED_SCHEMAS, MANAGED_ROLES, Snapshot, schema_filter, snapshot
 from .sqlgen import to_sql

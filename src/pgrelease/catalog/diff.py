@@ -11,21 +11,18 @@ their own; everything else (constraints, indexes, policies, privileges, ...) is.
 from __future__ import annotations
 
 import dataclasses
-import re
-
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import model as m
+from .base import Key, compared
+from .kinds import KIND_ORDER, KINDS
+from .kinds.column import Column
 from .snapshot import Snapshot
 
 ACTION_ORDER = {"remove": 0, "add": 1, "change": 2}
-KIND_RANK = {kind: i for i, kind in enumerate(m.KIND_ORDER)}
+KIND_RANK = {kind: i for i, kind in enumerate(KIND_ORDER)}
 SYMBOL = {"add": "+", "remove": "-", "change": "~"}
-
-# Kinds whose removal loses stored data (or state such as a sequence's position).
-_DESTRUCTIVE_REMOVE = {"schema", "extension", "enum", "domain", "type", "sequence", "table", "column"}
 
 
 @dataclass(frozen=True)
@@ -41,7 +38,7 @@ class Change:
     hint: str | None = None
 
     @property
-    def key(self) -> m.Key:
+    def key(self) -> Key:
         return (self.kind, self.name)
 
     @property
@@ -68,56 +65,6 @@ def _jsonable(value: Any) -> Any:
     return list(value) if isinstance(value, tuple) else value
 
 
-def _compared(obj: m.CatalogObject, ignore: frozenset[str]) -> dict[str, Any]:
-    attrs = obj.compared()
-    for name in ignore:
-        attrs.pop(name, None)
-    return attrs
-
-
-def _is_destructive_change(kind: str, attrs: dict[str, tuple[Any, Any]]) -> bool:
-    if kind == "column":
-        return "type" in attrs
-    if kind == "enum":
-        old, new = attrs["labels"]
-        return not set(old) <= set(new) or [x for x in new if x in old] != list(old)
-    if kind == "domain":
-        return "base_type" in attrs
-    if kind == "type":
-        old, new = attrs["attributes"]
-        return not set(old) <= set(new)
-    if kind == "table":
-        return bool({"type", "partition_by", "inherits"} & attrs.keys())
-    return False
-
-
-# Privileges that only newer servers have: MAINTAIN arrived in PostgreSQL 17, so a 17+ shadow
-# grants it where a 15 target cannot; comparing across majors must not call that drift.
-_PRIVILEGES_SINCE = {"MAINTAIN": 170000}
-
-
-def _privileges_unknown_to(version_num: int) -> frozenset[str]:
-    return frozenset(p for p, since in _PRIVILEGES_SINCE.items() if version_num < since)
-
-
-def _without(obj, unknown: frozenset[str]):  # noqa: ANN001, ANN202 - a privilege object or None
-    if obj is None or not unknown.intersection(obj.privileges):
-        return obj
-    kept = tuple(p for p in obj.privileges if p not in unknown)
-    return dataclasses.replace(obj, privileges=kept) if kept else None
-
-
-# pg_get_viewdef prints column references differently across majors (15 qualifies them with
-# the table, 16+ drops the qualifier when it is unambiguous). Across majors, definitions are
-# compared with qualifiers removed on both sides.
-_VIEW_KINDS = ("view", "materialized view")
-_QUALIFIER = re.compile(r'(?<![\w."])(?:[A-Za-z_][A-Za-z0-9_$]*|"(?:[^"]|"")+")\.(?=[A-Za-z_"])')
-
-
-def _loose_definition(obj):  # noqa: ANN001, ANN202
-    return dataclasses.replace(obj, definition=_QUALIFIER.sub("", obj.definition or ""))
-
-
 def _relinked_tables(a: Snapshot, b: Snapshot) -> set[str]:
     """Tables on both sides whose parent changed (partition detached or attached, INHERITS)."""
     out = set()
@@ -128,19 +75,19 @@ def _relinked_tables(a: Snapshot, b: Snapshot) -> set[str]:
     return out
 
 
-def _plain_column(col):  # noqa: ANN001, ANN202 - a Column or None
+def _plain_column(col: Column | None) -> Column | None:
     return dataclasses.replace(col, inherited=False) if col is not None else None
 
 
 def diff(a: Snapshot, b: Snapshot, *, compare_column_order: bool = False) -> list[Change]:
-    """Changes that turn ``a`` into ``b``, in display order (see ``model.KIND_ORDER``).
+    """Changes that turn ``a`` into ``b``, in display order (see ``kinds.KIND_ORDER``).
 
     Column order (``position``) is ignored unless ``compare_column_order``: it cannot be
     changed without rebuilding the table, and columns added later always come last.
     """
     ignore = frozenset() if compare_column_order else frozenset({"position"})
-    unknown = _privileges_unknown_to(min(a.server_version_num, b.server_version_num))
-    cross_version = a.server_version_num // 10000 != b.server_version_num // 10000
+    min_version = min(a.server_version_num, b.server_version_num)
+    cross_major = a.server_version_num // 10000 != b.server_version_num // 10000
     changes: list[Change] = []
     relinked = _relinked_tables(a, b)
     for key in a.objects.keys() | b.objects.keys():
@@ -153,28 +100,26 @@ def diff(a: Snapshot, b: Snapshot, *, compare_column_order: bool = False) -> lis
             if ref.relation in relinked:  # type: ignore[union-attr]
                 old = old or _plain_column(a.inherited_columns.get(name))
                 new = new or _plain_column(b.inherited_columns.get(name))
-        if cross_version and kind in _VIEW_KINDS and old is not None and new is not None:
-            old, new = _loose_definition(old), _loose_definition(new)
-        if unknown and kind in ("privilege", "default privilege"):
-            old, new = _without(old, unknown), _without(new, unknown)
-            if old is None and new is None:
-                continue
+        rules = KINDS[kind]
+        old, new = rules.normalize(old, new, min_version=min_version, cross_major=cross_major)
+        if old is None and new is None:
+            continue
         if old is None:
             assert new is not None
             if kind == "column" and ("table", new.relation) not in a.objects:
                 continue
-            attrs = {k: (None, v) for k, v in _compared(new, ignore).items()}
+            attrs = {k: (None, v) for k, v in compared(new, ignore).items()}
             changes.append(Change(kind, "add", name, attrs))
         elif new is None:
             if kind == "column" and ("table", old.relation) not in b.objects:
                 continue
-            attrs = {k: (v, None) for k, v in _compared(old, ignore).items()}
-            changes.append(Change(kind, "remove", name, attrs, destructive=kind in _DESTRUCTIVE_REMOVE))
+            attrs = {k: (v, None) for k, v in compared(old, ignore).items()}
+            changes.append(Change(kind, "remove", name, attrs, destructive=rules.destructive_remove))
         elif old != new:  # fast path: most objects are equal field for field
-            va, vb = _compared(old, ignore), _compared(new, ignore)
+            va, vb = compared(old, ignore), compared(new, ignore)
             attrs = {k: (va[k], vb[k]) for k in va if va[k] != vb[k]}
             if attrs:
-                changes.append(Change(kind, "change", name, attrs, destructive=_is_destructive_change(kind, attrs)))
+                changes.append(Change(kind, "change", name, attrs, destructive=rules.destructive_change(attrs)))
     changes = _rename_hints(changes, a, b, ignore)
     changes.sort(key=Change.sort_key)
     return changes
@@ -186,30 +131,16 @@ class _TableColumns:
 
     def __init__(self, snap: Snapshot, ignore: frozenset[str]) -> None:
         self.snap, self.ignore = snap, ignore | {"position"}
-        self.by_table: dict[str, list[m.Column]] | None = None
+        self.by_table: dict[str, list[Column]] | None = None
 
     def get(self, table: str, default: Any = ()) -> tuple[Any, ...]:
         if self.by_table is None:
             self.by_table = defaultdict(list)
             for col in self.snap.of_kind("column"):
-                assert isinstance(col, m.Column)
+                assert isinstance(col, Column)
                 self.by_table[col.relation].append(col)
         cols = sorted(self.by_table.get(table, ()), key=lambda c: c.position)
-        return tuple((c.name, *_compared(c, self.ignore).values()) for c in cols) or default
-
-
-def _signature(obj: m.CatalogObject, columns: _TableColumns, ignore: frozenset[str]) -> Any:
-    """What must match for a removed and an added object to look like one renamed object."""
-    attrs = tuple(_compared(obj, ignore | {"position"}).items())
-    if isinstance(obj, m.Column):
-        return (obj.kind, obj.relation, attrs)
-    if isinstance(obj, m.Table):
-        return (obj.kind, obj.schema, attrs, columns.get(obj.identity, ()))
-    if isinstance(obj, (m.Index, m.Constraint)):
-        return (obj.kind, obj.relation, attrs)
-    if isinstance(obj, (m.View, m.Function)):
-        return (obj.kind, obj.schema, getattr(obj, "identity_arguments", None), attrs)
-    return None
+        return tuple((c.name, *compared(c, self.ignore).values()) for c in cols) or default
 
 
 def _rename_hints(changes: list[Change], a: Snapshot, b: Snapshot, ignore: frozenset[str]) -> list[Change]:
@@ -217,13 +148,13 @@ def _rename_hints(changes: list[Change], a: Snapshot, b: Snapshot, ignore: froze
     added: dict[Any, list[int]] = defaultdict(list)
     cols_a, cols_b = _TableColumns(a, ignore), _TableColumns(b, ignore)
     for i, ch in enumerate(changes):
-        if ch.action == "change" or ch.kind not in ("column", "table", "index", "constraint", "view",
-                                                     "materialized view", "function", "procedure"):
+        rules = KINDS[ch.kind]
+        if ch.action == "change" or not rules.renames:
             continue
         if ch.action == "remove":
-            removed[_signature(a.objects[ch.key], cols_a, ignore)].append(i)
+            removed[rules.rename_signature(a.objects[ch.key], cols_a, ignore)].append(i)
         else:
-            added[_signature(b.objects[ch.key], cols_b, ignore)].append(i)
+            added[rules.rename_signature(b.objects[ch.key], cols_b, ignore)].append(i)
     out = list(changes)
     for sig, rem in removed.items():
         add = added.get(sig, [])

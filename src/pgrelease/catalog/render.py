@@ -14,15 +14,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from .diff import Change
+from .kinds import KINDS
 
 INDENT = "    "
-
-# For additions and removals, the attributes worth showing under the headline.
-_SUMMARY = {
-    "privilege": ("privileges", "grantable"),
-    "default privilege": ("privileges", "grantable", "revoked"),
-    "comment": ("text",),
-}
 
 
 def format_value(value: Any) -> str:
@@ -65,7 +59,7 @@ def render_change(change: Change) -> list[str]:
                     a, b = repr(a), repr(b)
                 lines.append(f"{INDENT}{attr}: {a} -> {b}")
     else:
-        for attr in _SUMMARY.get(change.kind, ()):
+        for attr in KINDS[change.kind].summary:  # worth showing under an addition or removal
             old, new = change.attributes.get(attr, (None, None))
             value = new if change.action == "add" else old
             if value in (None, (), []):

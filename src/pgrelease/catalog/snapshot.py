@@ -1,8 +1,7 @@
 """Read a database's schema into a ``Snapshot``: one query per object kind, run once each.
 
-The queries live in ``sql/<kind>.sql``. A kind may have variants for older servers: a file
-``sql/<kind>.<tag>.sql`` whose first lines say ``-- min_version: N`` or ``-- max_version: N``
-(``server_version_num``); the first file whose range holds the server's version is used.
+Each kind (``kinds/<kind>.py``) names its query files (``kinds/sql/<name>.sql``, with
+variants for older servers, see ``queries.py``) and turns their rows into objects.
 
 All queries run in one REPEATABLE READ, READ ONLY transaction (one consistent view) with
 ``search_path = pg_catalog`` and fixed output settings, so the text the server prints
@@ -12,18 +11,18 @@ connecting role's settings are.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
 from typing import Any, Callable
 
 import psycopg
 from psycopg.pq import TransactionStatus
 
 from ..errors import EnvironmentFailure
-from . import model as m
+from .base import CatalogObject, Key
+from .kinds import KIND_ORDER, KINDS
+from .kinds.column import Column
+from .queries import MIN_SERVER_VERSION, load_query
 
 #: Schemas that PostgreSQL or Supabase's platform manage; left out unless named in
 #: ``include_schemas``. (pg_* and information_schema are always left out.)
@@ -41,8 +40,6 @@ MANAGED_ROLES: tuple[str, ...] = (
     "dashboard_user", "pgbouncer", "pgsodium_keymaker", "pgsodium_keyholder", "pgsodium_keyiduser",
 )
 
-MIN_SERVER_VERSION = 140000
-
 # Session settings that change how the server prints definitions.
 _SETTINGS = {
     "search_path": "pg_catalog",
@@ -54,24 +51,21 @@ _SETTINGS = {
     "quote_all_identifiers": "off",
 }
 
-_SQL_PACKAGE = "pgrelease.catalog"
-_HEADER = re.compile(r"^--\s*(min_version|max_version):\s*(\d+)\s*$", re.MULTILINE)
-
 
 @dataclass(frozen=True, eq=False)
 class Snapshot:
     """The schema objects of one database, keyed by (kind, identity)."""
 
     server_version_num: int
-    objects: Mapping[m.Key, m.CatalogObject]
+    objects: Mapping[Key, CatalogObject]
     include_schemas: tuple[str, ...] | None = None
     exclude_schemas: tuple[str, ...] = ()
     queries: int = 0
     #: Columns a table inherits from its parent (partitions, INHERITS), by identity. They are
     #: the parent's and are not compared, but a table that is detached from (or attached to)
     #: its parent keeps them: diff looks them up to tell that from added (dropped) columns.
-    inherited_columns: Mapping[str, m.Column] = field(default_factory=dict)
-    _by_kind: dict[str, list[m.CatalogObject]] = field(default_factory=dict, repr=False)
+    inherited_columns: Mapping[str, Column] = field(default_factory=dict)
+    _by_kind: dict[str, list[CatalogObject]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         for obj in self.objects.values():
@@ -80,20 +74,20 @@ class Snapshot:
     def __len__(self) -> int:
         return len(self.objects)
 
-    def __iter__(self) -> Iterator[m.CatalogObject]:
+    def __iter__(self) -> Iterator[CatalogObject]:
         return iter(self.objects.values())
 
     def __contains__(self, key: object) -> bool:
         return key in self.objects
 
-    def get(self, key: m.Key) -> m.CatalogObject | None:
+    def get(self, key: Key) -> CatalogObject | None:
         return self.objects.get(key)
 
-    def of_kind(self, kind: str) -> list[m.CatalogObject]:
+    def of_kind(self, kind: str) -> list[CatalogObject]:
         return list(self._by_kind.get(kind, ()))
 
     def counts(self) -> dict[str, int]:
-        return {kind: len(self._by_kind[kind]) for kind in m.KIND_ORDER if kind in self._by_kind}
+        return {kind: len(self._by_kind[kind]) for kind in KIND_ORDER if kind in self._by_kind}
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -102,109 +96,15 @@ class Snapshot:
             "exclude_schemas": list(self.exclude_schemas),
             "objects": {
                 kind: [obj.to_dict() for obj in sorted(self._by_kind[kind], key=lambda o: o.identity)]
-                for kind in m.KIND_ORDER
+                for kind in KIND_ORDER
                 if kind in self._by_kind
             },
         }
 
 
-# -- SQL files ------------------------------------------------------------------------------
-@cache
-def _variants(name: str) -> tuple[tuple[int, int, str, str], ...]:
-    folder = resources.files(_SQL_PACKAGE).joinpath("sql")
-    out = []
-    for entry in folder.iterdir():
-        fname = entry.name
-        if not fname.endswith(".sql") or not (fname == f"{name}.sql" or fname.startswith(f"{name}.")):
-            continue
-        text = entry.read_text(encoding="utf-8")
-        low, high = 0, 10**9
-        for key, value in _HEADER.findall(text):
-            if key == "min_version":
-                low = int(value)
-            else:
-                high = int(value)
-        out.append((low, high, fname, text))
-    return tuple(sorted(out, key=lambda v: v[2]))
-
-
-def load_query(name: str, server_version_num: int) -> tuple[str, str]:
-    """(file name, SQL text) of the variant of ``sql/<name>.sql`` for this server version."""
-    for low, high, fname, text in _variants(name):
-        if low <= server_version_num <= high:
-            return fname, text
-    raise EnvironmentFailure(
-        f"no catalog query '{name}' for server version {server_version_num}",
-        hint=f"pgrelease reads PostgreSQL {MIN_SERVER_VERSION // 10000} or newer",
-    )
-
-
-# -- rows -> objects --------------------------------------------------------------------------
-def _tuples(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: tuple(v) if isinstance(v, list) else v for k, v in row.items()}
-
-
-def _plain(cls: type[m.CatalogObject]) -> Callable[[dict[str, Any]], m.CatalogObject]:
-    return lambda row: cls(**_tuples(row))
-
-
-def _column(row: dict[str, Any]) -> m.CatalogObject:
-    row["inherited"] = bool(row.pop("inhcount", 0))
-    return m.Column(**row)
-
-
-def _constraint(row: dict[str, Any]) -> m.CatalogObject:
-    definition = row["definition"]
-    if not row["validated"] and definition.endswith(" NOT VALID"):
-        row["definition"] = definition[: -len(" NOT VALID")]
-    return m.Constraint(**row)
-
-
-def _index(row: dict[str, Any]) -> m.CatalogObject:
-    definition: str = row["definition"]
-    partial = row.pop("partial")
-    marker = f" USING {row['method']} "
-    rest = definition.split(marker, 1)[1] if marker in definition else definition
-    predicate = None
-    if partial and " WHERE " in rest:
-        rest, predicate = rest.rsplit(" WHERE ", 1)
-    return m.Index(columns=rest, predicate=predicate, **row)
-
-
-def _view(row: dict[str, Any]) -> m.CatalogObject:
-    row = _tuples(row)
-    cls = m.MaterializedView if row.pop("kind") == "materialized view" else m.View
-    row["definition"] = row["definition"].strip().rstrip(";")
-    return cls(**row)
-
-
-def _function(row: dict[str, Any]) -> m.CatalogObject:
-    row = _tuples(row)
-    cls = m.Procedure if row.pop("kind") == "procedure" else m.Function
-    return cls(**row)
-
-
-QUERIES: tuple[tuple[str, Callable[[dict[str, Any]], m.CatalogObject]], ...] = (
-    ("schemas", _plain(m.Schema)),
-    ("extensions", _plain(m.Extension)),
-    ("collations", _plain(m.Collation)),
-    ("enums", _plain(m.Enum)),
-    ("domains", _plain(m.Domain)),
-    ("composite_types", _plain(m.CompositeType)),
-    ("sequences", _plain(m.Sequence)),
-    ("tables", _plain(m.Table)),
-    ("columns", _column),
-    ("constraints", _constraint),
-    ("indexes", _index),
-    ("views", _view),
-    ("functions", _function),
-    ("triggers", _plain(m.Trigger)),
-    ("policies", _plain(m.Policy)),
-    ("privileges", _plain(m.Privilege)),
-    ("default_privileges", _plain(m.DefaultPrivilege)),
-    ("publications", _plain(m.Publication)),
-    ("comments", _plain(m.Comment)),
-)
+#: (query name, row -> object) for every query of every kind, run in this order.
+QUERIES: tuple[tuple[str, Callable[[dict[str, Any]], CatalogObject]], ...] = tuple(
+    (query, kind.build) for kind in KINDS.values() for query in kind.queries)
 
 
 def schema_filter(
@@ -241,8 +141,8 @@ def snapshot(
         )
     params = {"include": list(include) if include is not None else None, "exclude": list(exclude),
               "exclude_roles": list(exclude_roles)}
-    objects: dict[m.Key, m.CatalogObject] = {}
-    inherited: dict[str, m.Column] = {}
+    objects: dict[Key, CatalogObject] = {}
+    inherited: dict[str, Column] = {}
     settings = dict(_SETTINGS, statement_timeout=f"{int(statement_timeout * 1000)}ms")
     fname = "(settings)"
     own_transaction = conn.info.transaction_status == TransactionStatus.IDLE
@@ -260,7 +160,7 @@ def snapshot(
                 names = [d.name for d in cur.description or ()]
                 for row in cur.fetchall():
                     obj = build(dict(zip(names, row)))
-                    if isinstance(obj, m.Column) and obj.inherited:
+                    if isinstance(obj, Column) and obj.inherited:
                         inherited[obj.identity] = obj
                     else:
                         objects[obj.key] = obj
