@@ -112,3 +112,23 @@ def project(tmp_path: Path):
     from tests.helpers import Project
 
     return Project(tmp_path)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # noqa: ANN001
+    """With PGRELEASE_TEST_SKIPS set (scripts/test.sh does), append one JSON line per skip
+    reason, ``{"reason": ..., "count": n}``, so the script can end with one line saying what
+    was skipped and why (under xdist this runs in the controller, with every worker's reports)."""
+    path = os.environ.get("PGRELEASE_TEST_SKIPS")
+    if not path or hasattr(config, "workerinput"):  # an xdist worker: the controller reports
+        return
+    import json
+    from collections import Counter
+
+    reasons: Counter[str] = Counter()
+    for report in terminalreporter.stats.get("skipped", []):
+        longrepr = getattr(report, "longrepr", None)
+        reason = longrepr[2] if isinstance(longrepr, tuple) and len(longrepr) == 3 else str(longrepr)
+        reasons[reason.removeprefix("Skipped: ")] += 1
+    with open(path, "a", encoding="utf-8") as fh:
+        for reason, count in sorted(reasons.items()):
+            fh.write(json.dumps({"reason": reason, "count": count}) + "\n")
