@@ -144,17 +144,9 @@ def test_migration_failing_at_commit_leaves_no_history_row(fresh_db, project, ho
     assert (how == "blocks") == exists(fresh_db, "made")
 
 
-# Known gap in migrations/apply.py: an error from the history INSERT (statement by statement)
-# or at COMMIT (one transaction) escapes push() as a raw psycopg error instead of the
-# migration's failure. The database is right (tests above); the report is not.
-_ESCAPES = {("history", "statements"), ("commit", "batch"), ("commit", "statements")}
-
-
-@pytest.mark.parametrize("case,how", [
-    pytest.param(case, how, marks=pytest.mark.xfail(
-        (case, how) in _ESCAPES, strict=True, reason="apply.py lets this psycopg error escape push()"))
-    for case in ("history", "commit") for how in sorted(BODIES)
-])
+# An error from the history INSERT or at COMMIT is the migration's failure, not a raw
+# psycopg error escaping push().
+@pytest.mark.parametrize("case,how", [(case, how) for case in ("history", "commit") for how in sorted(BODIES)])
 def test_failure_is_reported_as_the_migrations(fresh_db, project, case, how):
     if case == "history":
         refused_history_project(fresh_db, project, how)

@@ -36,8 +36,6 @@ def _waiting(dsn) -> bool:
                                  (GATE,)).fetchall())
 
 
-@pytest.mark.xfail(strict=True, reason="apply.py: the history row's unique violation inside the batch or the "
-                   "statement path is treated as a statement error (line blamed, file replayed to locate it)")
 @pytest.mark.parametrize("how", sorted(BODIES))
 def test_version_recorded_by_another_process_meanwhile(fresh_db, project, how):
     with connect(fresh_db) as conn:

@@ -265,6 +265,8 @@ def _run_in_transaction(conn: psycopg.Connection, item: ParsedMigration, options
                 try:
                     conn.execute(text)
                 except psycopg.Error as exc:
+                    if _is_history_conflict(exc):  # the batch's last statement: the history row
+                        raise _recorded_by_another(migration, exc) from None
                     raise _StatementError(exc, _statement_at(item, offsets, exc)) from None
             else:
                 _run_statements(conn, item, options)
@@ -280,6 +282,24 @@ def _run_in_transaction(conn: psycopg.Connection, item: ParsedMigration, options
         raise _recorded_by_another(migration, exc) from None
     except psycopg.OperationalError as exc:
         raise _connection_lost(item, exc) from None
+    except psycopg.Error as exc:  # the history row's INSERT, or COMMIT itself (deferred constraints)
+        raise _transaction_failed(item, exc) from None
+
+
+def _transaction_failed(item: ParsedMigration, exc: psycopg.Error) -> MigrationFailed:
+    """Every statement ran, then the history row or the COMMIT failed: nothing was applied."""
+    migration = item.file
+    diag = exc.diag
+    primary = diag.message_primary or str(exc).strip().splitlines()[0]
+    return MigrationFailed(
+        f"{primary} (after the statements of {migration.filename}, writing its history row or at COMMIT;"
+        " the migration was rolled back: nothing from it was applied or recorded)",
+        hint="; ".join(h for h in (diag.message_hint, "a deferred constraint or a trigger (on the migration's tables"
+                                   " or the history table) refused the transaction; fix that, then run pgrelease"
+                                   " push again") if h),
+        file=migration.display_path, sqlstate=exc.sqlstate, detail=diag.message_detail,
+        extra={"migration": migration.version, "rolled_back": True},
+    )
 
 
 _SEPARATOR = "\n;\n"  # a newline first: a statement may end in a -- comment
@@ -510,10 +530,18 @@ def _failure(item: ParsedMigration, stmt: Statement, exc: psycopg.Error, *, roll
     )
 
 
+def _is_history_conflict(exc: psycopg.Error) -> bool:
+    """A unique violation on the history table itself (not on a table the migration writes)."""
+    diag = exc.diag
+    return (isinstance(exc, pgerrors.UniqueViolation) and diag.schema_name == "supabase_migrations"
+            and diag.table_name == "schema_migrations")
+
+
 def _recorded_by_another(migration: MigrationFile, exc: psycopg.Error) -> MigrationFailed:
     """The history row is already there: someone else applied the migration meanwhile."""
     return MigrationFailed(
-        f"version {migration.version} was recorded by another process while this push ran",
+        f"version {migration.version} was recorded by another process while this push ran;"
+        " nothing of this migration was applied (its transaction was rolled back)",
         file=migration.display_path, sqlstate=exc.sqlstate,
         hint="another tool (e.g. supabase db push) is migrating this database; run pgrelease push again",
     )
