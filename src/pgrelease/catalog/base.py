@@ -75,6 +75,23 @@ def qualify(schema: str, name: str) -> str:
     return f"{schema}.{name}"
 
 
+class OnATable:
+    """Columns, constraints, triggers and policies: named within their table, whose
+    schema-qualified name is their ``relation``."""
+
+    schema: str
+    table: str
+    name: str
+
+    @property
+    def identity(self) -> str:
+        return f"{self.schema}.{self.table}.{self.name}"
+
+    @property
+    def relation(self) -> str:
+        return qualify(self.schema, self.table)
+
+
 class OnAnObject:
     """Privileges and comments hang off another object: ``owner_key`` names it (a column
     privilege or comment hangs off its column), ``relation`` the table it belongs to."""

@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from ..base import Attrs, CatalogObject, Kind, Plan, Statement, compared, qualify
+from ..base import Attrs, CatalogObject, Kind, OnATable, Plan, Statement, compared
 
 
 @dataclass(frozen=True)
-class Column(CatalogObject):
+class Column(OnATable, CatalogObject):
     KIND: ClassVar[str] = "column"
     COMPARE: ClassVar[tuple[str, ...]] = (
         "type", "not_null", "default", "identity_kind", "generated", "collation", "compression", "position")
@@ -27,14 +27,6 @@ class Column(CatalogObject):
     collation: str | None
     compression: str | None
     inherited: bool = False  # from a parent (partition, INHERITS): kept apart, see Snapshot
-
-    @property
-    def identity(self) -> str:
-        return f"{self.schema}.{self.table}.{self.name}"
-
-    @property
-    def relation(self) -> str:
-        return qualify(self.schema, self.table)
 
 
 def column_def(col: Column) -> str:

@@ -7,11 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from ..base import Attrs, CatalogObject, Kind, Plan, Statement, compared, qualify
+from ..base import Attrs, CatalogObject, Kind, OnATable, Plan, Statement, compared
 
 
 @dataclass(frozen=True)
-class Constraint(CatalogObject):
+class Constraint(OnATable, CatalogObject):
     KIND: ClassVar[str] = "constraint"
     COMPARE: ClassVar[tuple[str, ...]] = ("type", "definition", "validated")
     schema: str
@@ -21,14 +21,6 @@ class Constraint(CatalogObject):
     definition: str  # pg_get_constraintdef without a trailing NOT VALID
     validated: bool
     references: str | None  # referenced table of a foreign key
-
-    @property
-    def identity(self) -> str:
-        return f"{self.schema}.{self.table}.{self.name}"
-
-    @property
-    def relation(self) -> str:
-        return qualify(self.schema, self.table)
 
 
 class ConstraintKind(Kind):

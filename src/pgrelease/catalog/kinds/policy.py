@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from ..base import Attrs, CatalogObject, Kind, Plan, Statement, qualify
+from ..base import Attrs, CatalogObject, Kind, OnATable, Plan, Statement
 
 
 @dataclass(frozen=True)
-class Policy(CatalogObject):
+class Policy(OnATable, CatalogObject):
     KIND: ClassVar[str] = "policy"
     COMPARE: ClassVar[tuple[str, ...]] = ("command", "mode", "roles", "using", "with_check")
     schema: str
@@ -21,14 +21,6 @@ class Policy(CatalogObject):
     roles: tuple[str, ...]
     using: str | None
     with_check: str | None
-
-    @property
-    def identity(self) -> str:
-        return f"{self.schema}.{self.table}.{self.name}"
-
-    @property
-    def relation(self) -> str:
-        return qualify(self.schema, self.table)
 
 
 class PolicyKind(Kind):

@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from ..base import Attrs, CatalogObject, Kind, Plan, Statement, qualify
+from ..base import Attrs, CatalogObject, Kind, OnATable, Plan, Statement
 
 
 @dataclass(frozen=True)
-class Trigger(CatalogObject):
+class Trigger(OnATable, CatalogObject):
     KIND: ClassVar[str] = "trigger"
     COMPARE: ClassVar[tuple[str, ...]] = ("definition", "enabled")
     schema: str
@@ -18,14 +18,6 @@ class Trigger(CatalogObject):
     name: str
     definition: str
     enabled: str  # enabled | disabled | replica | always
-
-    @property
-    def identity(self) -> str:
-        return f"{self.schema}.{self.table}.{self.name}"
-
-    @property
-    def relation(self) -> str:
-        return qualify(self.schema, self.table)
 
 
 _STATE = {"enabled": "ENABLE", "disabled": "DISABLE", "replica": "ENABLE REPLICA", "always": "ENABLE ALWAYS"}
