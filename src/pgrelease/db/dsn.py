@@ -85,7 +85,7 @@ class Dsn:
         password = unquote(parts.password) if parts.password is not None else query_password
         return cls(
             host=host or params.pop("host", None),
-            port=port if port is not None else _port(params.pop("port", None)),
+            port=_port(port) if port is not None else _port(params.pop("port", None)),  # 0 refused too
             dbname=dbname or params.pop("dbname", None),
             user=unquote(parts.username) if parts.username else params.pop("user", None),
             params=tuple(sorted(params.items())),
