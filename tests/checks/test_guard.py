@@ -309,3 +309,19 @@ def test_example_project_rows_per_environment(acme_db: Dsn) -> None:
                                        "--db-url", acme_db.url(reveal=True)], env=CLEAN_ENV)
     assert result.exit_code == 2 and "pass --env" in result.stdout
     assert _version_rows(acme_db) == rows
+
+
+def test_bypass_and_missing_results_carry_their_fields(make_db) -> None:  # noqa: ANN001
+    """mutmut survivors: the bypass result's code, app version (given, else from the
+    environment) and environment; the missing result's app version and environment."""
+    res = check(None, "2.0.0", environment="staging", environ={"SKIP_SCHEMA_GUARD": "true", "APP_SCHEMA_VERSION": "9.9.9"})
+    assert (res.compatible, res.code, res.app_version, res.environment, res.bypassed) == (
+        True, "bypassed", "2.0.0", "staging", True)
+    assert res.action == "unset SKIP_SCHEMA_GUARD after the emergency" and res.warnings[0].startswith("SCHEMA GUARD BYPASSED")
+    res = check(None, environ={"SKIP_SCHEMA_GUARD": "true", "APP_SCHEMA_VERSION": "9.9.9"})
+    assert res.app_version == "9.9.9"
+    res = check(make_db(), "1.0.0", environment="production", environ={})
+    assert (res.code, res.app_version, res.environment) == ("missing", "1.0.0", "production")
+    assert res.action.startswith("run migrations") or "set-version" in res.action
+    with pytest.raises(UsageError, match="^unknown environment 'prod'$"):
+        check(None, "1.0.0", environment="prod", environ={})
