@@ -75,6 +75,17 @@ def qualify(schema: str, name: str) -> str:
     return f"{schema}.{name}"
 
 
+class InASchema:
+    """Objects named within a schema: their identity is ``schema.name``."""
+
+    schema: str
+    name: str
+
+    @property
+    def identity(self) -> str:
+        return qualify(self.schema, self.name)
+
+
 class OnATable:
     """Columns, constraints, triggers and policies: named within their table, whose
     schema-qualified name is their ``relation``."""

@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from ..base import CatalogObject, Kind, Plan, Statement, literal, qualify
+from ..base import CatalogObject, InASchema, Kind, Plan, Statement, literal
 
 
 @dataclass(frozen=True)
-class Collation(CatalogObject):
+class Collation(InASchema, CatalogObject):
     KIND: ClassVar[str] = "collation"
     COMPARE: ClassVar[tuple[str, ...]] = ("provider", "lc_collate", "lc_ctype", "locale", "deterministic", "rules")
     schema: str
@@ -21,10 +21,6 @@ class Collation(CatalogObject):
     locale: str | None  # icu, builtin
     deterministic: bool
     rules: str | None  # ICU tailoring rules (16+)
-
-    @property
-    def identity(self) -> str:
-        return qualify(self.schema, self.name)
 
 
 class CollationKind(Kind):

@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from ..base import Attrs, CatalogObject, Kind, Plan, Statement, qualify, split_ident, topo
+from ..base import Attrs, CatalogObject, InASchema, Kind, Plan, Statement, split_ident, topo
 
 
 @dataclass(frozen=True)
-class Domain(CatalogObject):
+class Domain(InASchema, CatalogObject):
     KIND: ClassVar[str] = "domain"
     COMPARE: ClassVar[tuple[str, ...]] = ("base_type", "not_null", "default", "collation", "constraints")
     schema: str
@@ -21,10 +21,6 @@ class Domain(CatalogObject):
     collation: str | None
     constraints: tuple[str, ...]  # "name CHECK (...)"
     depends_on: tuple[str, ...] = ()  # functions its CHECK constraints call (ordering)
-
-    @property
-    def identity(self) -> str:
-        return qualify(self.schema, self.name)
 
 
 class DomainKind(Kind):

@@ -6,20 +6,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from ..base import Attrs, CatalogObject, Kind, Plan, Statement, literal, qualify, temp_name
+from ..base import Attrs, CatalogObject, InASchema, Kind, Plan, Statement, literal, temp_name
 
 
 @dataclass(frozen=True)
-class Enum(CatalogObject):
+class Enum(InASchema, CatalogObject):
     KIND: ClassVar[str] = "enum"
     COMPARE: ClassVar[tuple[str, ...]] = ("labels",)
     schema: str
     name: str
     labels: tuple[str, ...]
-
-    @property
-    def identity(self) -> str:
-        return qualify(self.schema, self.name)
 
 
 def _kept_in_order(old: tuple[str, ...], new: tuple[str, ...]) -> bool:

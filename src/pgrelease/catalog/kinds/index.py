@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from ..base import CatalogObject, Kind, Plan, Statement, compared, qualify
+from ..base import CatalogObject, InASchema, Kind, Plan, Statement, compared
 
 
 @dataclass(frozen=True)
-class Index(CatalogObject):
+class Index(InASchema, CatalogObject):
     KIND: ClassVar[str] = "index"
     COMPARE: ClassVar[tuple[str, ...]] = ("table", "unique", "method", "columns", "predicate", "valid")
     schema: str
@@ -22,10 +22,6 @@ class Index(CatalogObject):
     columns: str  # "(a, lower(b)) INCLUDE (c) NULLS NOT DISTINCT WITH (...)" as the server prints it
     predicate: str | None
     definition: str
-
-    @property
-    def identity(self) -> str:
-        return qualify(self.schema, self.name)
 
     @property
     def relation(self) -> str:

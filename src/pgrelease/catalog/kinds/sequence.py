@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from ..base import Attrs, CatalogObject, Kind, Plan, Statement, qualify
+from ..base import Attrs, CatalogObject, InASchema, Kind, Plan, Statement
 
 
 @dataclass(frozen=True)
-class Sequence(CatalogObject):
+class Sequence(InASchema, CatalogObject):
     KIND: ClassVar[str] = "sequence"
     COMPARE: ClassVar[tuple[str, ...]] = (
         "data_type", "start", "increment", "min_value", "max_value", "cache", "cycle", "owned_by")
@@ -24,10 +24,6 @@ class Sequence(CatalogObject):
     cache: int
     cycle: bool
     owned_by: str | None
-
-    @property
-    def identity(self) -> str:
-        return qualify(self.schema, self.name)
 
 
 class SequenceKind(Kind):

@@ -7,14 +7,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from ..base import Attrs, CatalogObject, Kind, Plan, Statement, compared, qualify, topo
+from ..base import Attrs, CatalogObject, InASchema, Kind, Plan, Statement, compared, topo
 from .column import column_def
 
 _RESHAPE = {"type", "partition_by", "inherits"}
 
 
 @dataclass(frozen=True)
-class Table(CatalogObject):
+class Table(InASchema, CatalogObject):
     KIND: ClassVar[str] = "table"
     COMPARE: ClassVar[tuple[str, ...]] = (
         "type", "partition_by", "partition_of", "partition_bound", "inherits", "persistence",
@@ -31,10 +31,6 @@ class Table(CatalogObject):
     rls_enabled: bool
     rls_forced: bool
     cloned: tuple[str, ...] = ()  # "constraint c" / "index s.i" a partition has from its parent
-
-    @property
-    def identity(self) -> str:
-        return qualify(self.schema, self.name)
 
     @property
     def relation(self) -> str:

@@ -5,21 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from ..base import Attrs, CatalogObject, Kind, Plan, Statement, qualify, split_ident, topo
+from ..base import Attrs, CatalogObject, InASchema, Kind, Plan, Statement, split_ident, topo
 
 
 @dataclass(frozen=True)
-class CompositeType(CatalogObject):
+class CompositeType(InASchema, CatalogObject):
     KIND: ClassVar[str] = "type"
     COMPARE: ClassVar[tuple[str, ...]] = ("attributes",)
     schema: str
     name: str
     attributes: tuple[str, ...]  # "name type [COLLATE c]" in order
     depends_on: tuple[str, ...] = ()  # user types of the attributes (ordering)
-
-    @property
-    def identity(self) -> str:
-        return qualify(self.schema, self.name)
 
 
 class CompositeTypeKind(Kind):

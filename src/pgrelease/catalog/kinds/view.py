@@ -8,11 +8,11 @@ import re
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from ..base import CatalogObject, Kind, Plan, Statement, compared, qualify, tuples
+from ..base import CatalogObject, InASchema, Kind, Plan, Statement, compared, tuples
 
 
 @dataclass(frozen=True)
-class View(CatalogObject):
+class View(InASchema, CatalogObject):
     KIND: ClassVar[str] = "view"
     COMPARE: ClassVar[tuple[str, ...]] = ("definition", "options")
     schema: str
@@ -20,10 +20,6 @@ class View(CatalogObject):
     definition: str
     options: tuple[str, ...]
     depends_on: tuple[str, ...]
-
-    @property
-    def identity(self) -> str:
-        return qualify(self.schema, self.name)
 
     @property
     def relation(self) -> str:
