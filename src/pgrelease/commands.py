@@ -174,6 +174,8 @@ _ELSEWHERE = {
     "GateOptions": ("pgrelease.pipeline.gate", "GateOptions"),
     "promote": ("pgrelease.pipeline.promote", "promote"),
     "PromoteOptions": ("pgrelease.pipeline.promote", "PromoteOptions"),
+    "impact": ("pgrelease.pipeline.impact", "impact_report"),
+    "ImpactOptions": ("pgrelease.pipeline.impact", "ImpactOptions"),
     "verify": ("pgrelease.checks.sqlscripts", "verify"),
     "guard": ("pgrelease.checks.guard", "check"),
     "health": ("pgrelease.checks.health", "health"),

@@ -120,8 +120,8 @@ def test_first_run_comments_and_sets_success(actions, workdir, staging_url, gith
     assert outputs["result"] == "ok" and outputs["applied"] == "12" and outputs["pending"] == "12"
     assert outputs["lint-errors"] == "0" and outputs["drift"] == "false"
     report = json.loads(Path(outputs["report"]).read_text())
-    assert [s["name"] for s in report["steps"]] == ["link", "plan", "lint", "shadow", "push", "verify", "drift",
-                                                     "guard", "publish"]
+    assert [s["name"] for s in report["steps"]] == ["link", "plan", "lint", "shadow", "impact", "push", "verify",
+                                                     "drift", "guard", "publish"]
     assert "pgrelease gate passed" in actions.summary.read_text()
     assert "::group::push: ok" in result.stdout
     assert result.stdout.splitlines()[0].startswith("::add-mask::")

@@ -56,7 +56,7 @@ def test_first_run_pushes_everything_and_passes(workdir, staging):
     run = gate(workdir, options(staging))
     report = run.report
     assert report.exit_code == 0, [(s.name, [e.message for e in s.errors]) for s in report.steps]
-    assert steps(report) == {"link": "ok", "plan": "ok", "lint": "ok", "shadow": "ok", "push": "ok",
+    assert steps(report) == {"link": "ok", "plan": "ok", "lint": "ok", "shadow": "ok", "impact": "ok", "push": "ok",
                              "verify": "ok", "drift": "ok", "guard": "skipped"}
     assert len(recorded(staging)) == 12
     assert [m.status for m in report.step("push").migrations] == ["applied"] * 12
@@ -122,7 +122,8 @@ def test_without_staging_it_lints_and_replays(workdir):
     why = "a pull request from a fork gets no secrets, so there is no staging target"
     report = gate(workdir, options(None, staging_skipped=why)).report
     assert report.exit_code == 0
-    assert steps(report) == {"link": "skipped", "plan": "skipped", "lint": "ok", "shadow": "ok", "push": "skipped",
+    assert steps(report) == {"link": "skipped", "plan": "skipped", "lint": "ok", "shadow": "ok", "impact": "ok",
+                             "push": "skipped",
                              "verify": "skipped", "drift": "skipped", "guard": "skipped"}
     assert report.step("push").skipped == why
     assert report.step("lint").data["mode"] == "all"

@@ -9,6 +9,7 @@ does not pay for psycopg, `pgrelease push` does not pay for pglast):
 - ``ops``: guard, flags, health
 - ``gate``: the PR gate
 - ``promote``: the production promotion
+- ``impact``: the lock and rewrite report
 
 Exit codes: 0 passed; 1 a check or migration failed; 2 usage or configuration error;
 3 the environment failed (cannot connect, lock not acquired, server cannot start)."""
@@ -26,6 +27,7 @@ _GROUPS = {
     "ops": ("guard", "flags", "health"),
     "gate": ("gate",),
     "promote": ("promote",),
+    "impact": ("impact",),
 }
 LAZY_COMMANDS = {command: f"pgrelease.cli.{module}" for module, commands in _GROUPS.items() for command in commands}
 

@@ -1,8 +1,9 @@
 """The gate's markdown: the PR comment (one, edited in place) and the job summary.
 
 The verdict comes first, then one line per step, the migrations, lint findings linked to
-their lines at the head commit, verify results, the drift summary, the guard, an ER
-diagram of the tables the pull request changes, and a link to the run. Long parts fold
+their lines at the head commit, the locks and rewrites of the pending migrations, verify
+results, the drift summary, the guard, an ER diagram of the tables the pull request
+changes, and a link to the run. Long parts fold
 into ``<details>``; the whole stays under GitHub's 65,536-character limit."""
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from ..report.model import FAIL, Report, Step
+from ..report.locks import BLOCKS, what_text, where_text
+from ..report.model import FAIL, WARN, Report, Step
 from ..report.render import ms
 from .lint import findings_table
 from .syntax import cell
@@ -104,6 +106,40 @@ def _problems(report: Report) -> list[str]:
     return out + ([""] if out else [])
 
 
+_QUIET_MODES = ("ACCESS SHARE", "ROW SHARE")
+
+
+def _impact(report: Report) -> list[str]:
+    """One row per (statement, relation) that locks an existing relation beyond reads, rewrites
+    it or reads it in full; the policy's verdict marks its row."""
+    step = report.step("impact")
+    data = step.data.get("impact") if step is not None and step.skipped is None else None
+    if not data or not data.get("migrations"):
+        return []
+    verdicts = {(c.file, c.line, c.data.get("relation")): c.status for c in step.checks}  # type: ignore[union-attr]
+    rows = []
+    for m in data["migrations"]:
+        for stmt in m["statements"]:
+            for lock in stmt["locks"]:
+                if lock["mode"] in _QUIET_MODES and not (lock.get("scan") or lock.get("rewrite")):
+                    continue
+                mark = _MARKS.get(verdicts.get((m["file"], stmt["line"], lock["relation"]), ""), "")
+                held = " (held)" if lock.get("held") else ""
+                stated = "" if lock.get("measured", True) else " (not measured: outside a transaction)"
+                size = where_text(lock).strip(" ()")
+                rows.append(f"| {mark} | `{m['version']}` | {stmt['line']} | {cell(what_text(lock))}{held}{stated} |"
+                            f" `{cell(lock['relation'])}` | {cell(size)} | {cell(lock['blocks'])} |")
+    count = len(data["migrations"])
+    if not rows:
+        return [f"**Locks and rewrites**: the {count} pending migration(s) lock no existing table beyond reads", ""]
+    blocking = sum(1 for m in data["migrations"] for s in m["statements"] for lock in s["locks"]
+                   if lock["mode"] in BLOCKS and not lock.get("held"))
+    title = f"Locks and rewrites ({count} pending migration(s), {blocking} blocking)"
+    table = ["| | version | line | lock | relation | size on staging | while held |", "|---|---|---|---|---|---|---|",
+             *rows]
+    return _fold(title, table, open_=any(c.status in (FAIL, WARN) for c in step.checks))  # type: ignore[union-attr]
+
+
 def _drift(report: Report) -> list[str]:
     step = report.step("drift")
     if step is None or step.skipped is not None or not step.details:
@@ -139,6 +175,7 @@ def gate_markdown(report: Report, ctx: CommentContext = CommentContext()) -> str
         _problems(report),
         _fold(f"Lint findings ({len(findings) - 2})", findings, open_=lint is not None and lint.status == FAIL),
         _migrations(report),
+        _impact(report),
         _checks(report.step("verify"), "Verify on staging"),
         _checks(report.step("shadow"), "Verify on the shadow"),
         _drift(report),

@@ -2,7 +2,8 @@
 
 Each stage is a step that returns its typed result; ``report/steps.py`` turns it into a
 report step. A failed check does not stop the later read-only steps, so the report is
-complete, but nothing is pushed after a failed plan, a lint error or a failed replay.
+complete, but nothing is pushed after a failed plan, a lint error, a failed replay or a
+lock the ``[impact]`` policy fails.
 
 Staging is shared by the open pull requests: a version staging has recorded without a
 local file (another branch's) is a note; a pending migration older than one applied from
@@ -31,7 +32,16 @@ from ..migrations.outcome import MigrationEntry, labelled
 from ..migrations.parse import ParsedMigration
 from ..migrations.plan import Plan
 from ..report.model import Report, Step
-from ..report.steps import drift_step, guard_step, lint_step, push_step, shadow_step, skipped_step, verify_step
+from ..report.steps import (
+    drift_step,
+    guard_step,
+    impact_step,
+    lint_step,
+    push_step,
+    shadow_step,
+    skipped_step,
+    verify_step,
+)
 from .drift import DriftOptions, DriftResult, compare_with_shadow, drift
 from .shadow import ShadowOptions, ShadowRun, for_target, replayed_shadow, shadow_major_warning
 
@@ -178,6 +188,34 @@ def _er_diagram(run: ShadowRun, pending: list[ParsedMigration], connect_options:
     return er_diagram(snapshot, changes)
 
 
+# -- 4b. impact ---------------------------------------------------------------------------------------
+def _impact(workdir: Path, options: GateOptions, run: ShadowRun, shadow_options: ShadowOptions, pending: list[str],
+            staging_reachable: bool, connect_options: ConnectOptions | None) -> Step:
+    """The locks and rewrites of the pending migrations, measured on a database of the shadow's
+    server (the shadow itself is left as drift and the ER diagram read it), sized on staging."""
+    from ..errors import UsageError
+    from .impact import ImpactOptions, evaluate, load_impact_policy, measure
+
+    if not run.ok:
+        return skipped_step("impact", "the shadow replay failed")
+    if not pending:
+        return skipped_step("impact", "nothing pending")
+    started = time.perf_counter()
+    try:
+        policy = load_impact_policy(workdir)
+        result = measure(workdir, options.staging if staging_reachable else None,
+                         ImpactOptions(shadow=shadow_options, statement_timeout=options.push_options.statement_timeout),
+                         pending=pending, shadow_run=run, connect_options=connect_options)
+    except UsageError as err:
+        return _error_step("impact", err, started)
+    except PgReleaseError as err:
+        step = skipped_step("impact", f"not measured: {err.message}")
+        step.warnings.append(f"the lock and rewrite report could not be measured: {err.message}")
+        return _timed(step, started)
+    evaluate(result, policy)
+    return _timed(impact_step(result, probe_failure_warns=True), started)
+
+
 # -- the pipeline -------------------------------------------------------------------------------------
 def gate(workdir: Path, options: GateOptions = GateOptions(), *, connect_options: ConnectOptions | None = None,
          progress: ProgressFn | None = None) -> GateRun:
@@ -209,6 +247,7 @@ def gate(workdir: Path, options: GateOptions = GateOptions(), *, connect_options
                                                       progress=labelled(progress, "shadow")))
         except PgReleaseError as err:
             shadow = report.add_step(_error_step("shadow", err, started))
+            report.add_step(skipped_step("impact", "the shadow replay could not start"))
         else:
             shadow = report.add_step(shadow_step(run))
             if staging_num is not None and run.server_version:
@@ -221,6 +260,8 @@ def gate(workdir: Path, options: GateOptions = GateOptions(), *, connect_options
             if options.er_diagram and run.ok:
                 pending = [p for p in run.parsed if p.file.version in pending_versions]
                 run_result.er_diagram = _er_diagram(run, pending, connect_options, shadow.notes)
+            report.add_step(_impact(workdir, options, run, shadow_options, run_result.pending,
+                                    staging_num is not None, connect_options))
 
         # 5. push
         pushed_ok = _push(report, options, plan, lint, shadow, migrations, connect_options, progress)
@@ -294,7 +335,9 @@ def _push(report: Report, options: GateOptions, plan: Plan | None, lint: Step, s
         report.add_step(step)
         return not plan.edited
     blockers = [name for name, failed in (("plan", bool(plan.edited)), ("lint", lint.status == "failed"),
-                                          ("shadow replay", bool(shadow.errors))) if failed]
+                                          ("shadow replay", bool(shadow.errors)),
+                                          ("impact policy", getattr(report.step("impact"), "status", "") == "failed"))
+                if failed]
     if blockers:
         report.add_step(skipped_step("push", f"not pushed: {', '.join(blockers)} failed"))
         return False

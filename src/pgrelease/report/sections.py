@@ -67,10 +67,20 @@ def flags_get_lines(step: Step) -> list[str]:
     return [f"  {flag['name']} = {json.dumps(flag['value'])} ({flag['environment']})"]
 
 
+def impact_lines(step: Step) -> list[str]:
+    """Per migration, one line per (statement, relation): ``line 3: ACCESS EXCLUSIVE + rewrite of
+    public.events (2.1 GB, ~14 M rows): blocks reads and writes``; then what its transaction holds."""
+    from .locks import impact_text_lines
+
+    data = step.data.get("impact")
+    return impact_text_lines(data) if data else []
+
+
 TEXT_SECTIONS: dict[str, Callable[[Step], list[str]]] = {
     "status": status_lines,
     "lint": lint_lines,
     "guard": guard_lines,
+    "impact": impact_lines,
     "flags list": flags_list_lines,
     "flags get": flags_get_lines,
 }

@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # results are imported for their types only: this module stay
     from ..lint import LintRun
     from ..migrations.apply import PushResult
     from ..pipeline.drift import DriftResult
+    from ..pipeline.impact import ImpactResult
     from ..pipeline.shadow import ShadowRun
 
 
@@ -148,6 +149,35 @@ def guard_step(result: GuardResult, *, name: str = "guard") -> Step:
     else:
         step.add_check("schema guard", OK if result.compatible else FAIL, result.reason)
         step.summary = result.reason
+    return step
+
+
+def impact_step(result: ImpactResult, *, name: str = "impact", probe_failure_warns: bool = False) -> Step:
+    """Per migration and statement, the locks on existing relations, rewrites and full scans
+    (``data["impact"]``), and one check per lock the ``[impact]`` policy fails or flags.
+    ``probe_failure_warns``: a migration the probe could not run is a warning, not an error
+    (the gate, whose shadow step already judges the replay)."""
+    from .locks import BLOCKS
+
+    step = Step(name, kind="impact", warnings=list(result.warnings), notes=list(result.notes))
+    step.data["impact"] = result.to_dict()
+    if result.error is not None and probe_failure_warns:
+        step.warnings.append(f"not measured past {result.error.file}: {result.error.message}")
+    elif result.error is not None:
+        step.errors.append(result.error)
+    for verdict in result.verdicts:
+        step.add_check("impact policy", FAIL if verdict.level == "error" else WARN, verdict.message,
+                       file=verdict.file, line=verdict.line, data={"rule": verdict.rule, "relation": verdict.relation})
+    locks = [lock for m in result.migrations for _, lock in m.locks]
+    blocking = sum(1 for lock in locks if lock.mode in BLOCKS and not lock.held)
+    rewrites = sum(1 for lock in locks if lock.rewrite)
+    parts = [f"{blocking} lock(s) blocking reads or writes" if blocking else "no lock blocking reads or writes"]
+    if rewrites:
+        parts.append(f"{rewrites} rewrite(s)")
+    step.summary = f"{len(result.migrations)} migration(s): " + ", ".join(parts)
+    if not result.migrations:
+        step.summary = "nothing pending"
+    step.duration_ms = result.duration_ms
     return step
 
 
