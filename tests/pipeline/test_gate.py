@@ -186,3 +186,10 @@ def test_no_push_is_a_dry_run(workdir, staging):
     assert report.step("push").skipped == "--no-push"
     assert report.step("verify").skipped.startswith("--no-push")
     assert recorded(staging) == []
+
+
+def test_impact_is_measured_up_to_impact_max(workdir, staging):
+    report = gate(workdir, options(staging, impact_max=5)).report  # 12 pending
+    impact = report.step("impact")
+    assert impact.skipped.startswith("12 pending migrations, more than --impact-max 5")
+    assert report.exit_code == 0 and report.step("push").status == "ok"

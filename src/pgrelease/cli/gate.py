@@ -23,6 +23,8 @@ from .options import Printed, Progress, echo, output_options, reporting, target_
 @click.option("--no-baseline", is_flag=True, help="Do not load the Supabase baseline on the shadow.")
 @click.option("--base", envvar="PGRELEASE_BASE", metavar="REF",
               help="Lint migrations changed since REF (default: origin/<the pull request's base branch>).")
+@click.option("--impact-max", type=click.IntRange(0, 100_000), default=50, show_default=True,
+              help="Measure locks and rewrites for at most this many pending migrations (0: never).")
 @click.option("--no-push", is_flag=True, help="Do not apply pending migrations to staging (a dry run of the gate).")
 @click.option("--app-version", envvar="APP_SCHEMA_VERSION",
               help="The application's schema version for the guard (env APP_SCHEMA_VERSION).")
@@ -48,7 +50,7 @@ from .options import Printed, Progress, echo, output_options, reporting, target_
 @output_options
 @reporting("gate")
 def gate(workdir: Path, target, connect_options, shadow_url: str | None, pg_bin: str | None,  # noqa: ANN001, ANN201, PLR0913
-         no_baseline: bool, base: str | None, no_push: bool, app_version: str | None, lock_wait: float,
+         no_baseline: bool, base: str | None, impact_max: int, no_push: bool, app_version: str | None, lock_wait: float,
          lock_timeout: str, lock_retry_budget: float, statement_timeout: str, comment: str, status_context: str, github_api_url: str | None,
          repository: str | None, pr_number: int | None, sha: str | None, no_publish: bool,
          report_file: Path | None, fmt: str, quiet: bool):
@@ -93,7 +95,7 @@ def gate(workdir: Path, target, connect_options, shadow_url: str | None, pg_bin:
         staging=staging, staging_skipped=skipped_why,
         shadow=ShadowOptions(shadow_url=Dsn.parse(shadow_url) if shadow_url else None, baseline=not no_baseline,
                              pg_bin=pg_bin),
-        base=base, base_is_default=base_is_default, push=not no_push,
+        base=base, base_is_default=base_is_default, push=not no_push, impact_max=impact_max,
         push_options=PushOptions(lock_wait=lock_wait, lock_timeout=lock_timeout.strip(),
                                  lock_retry_budget=lock_retry_budget,
                                  statement_timeout=statement_timeout.strip(), include_all=True),

@@ -59,6 +59,7 @@ class GateOptions:
     guard_environment: str | None = "staging"
     drift: DriftOptions = DriftOptions()
     er_diagram: bool = True
+    impact_max: int = 50  # measure locks and rewrites for at most this many pending migrations (0: never)
 
 
 @dataclass
@@ -200,6 +201,11 @@ def _impact(workdir: Path, options: GateOptions, run: ShadowRun, shadow_options:
         return skipped_step("impact", "the shadow replay failed")
     if not pending:
         return skipped_step("impact", "nothing pending")
+    if len(pending) > options.impact_max:
+        why = (f"{len(pending)} pending migrations, more than --impact-max {options.impact_max}: locks and rewrites"
+               " were not measured and the [impact] policy was not checked (pgrelease impact measures them all)"
+               if options.impact_max else "--impact-max 0")
+        return skipped_step("impact", why)
     started = time.perf_counter()
     try:
         policy = load_impact_policy(workdir)
