@@ -63,7 +63,7 @@ def psql_floor(server, workdir: Path) -> float | None:
     if not psql or not (workdir / "all.sql").exists():
         return None
     dsn = staging(server, "bench_psql")
-    env = dict(os.environ, PGPASSWORD=dsn.password or "")
+    env = {**os.environ, "PGPASSWORD": dsn.password or ""}
     url = dsn.with_password(None).url()
     started = time.perf_counter()
     subprocess.run([psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-1", "-f", str(workdir / "all.sql"), url],

@@ -108,7 +108,7 @@ def main() -> None:
         proc = subprocess.run([psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-f",
                                str(next((project / "supabase" / "migrations").glob("*.sql"))),
                                dsn.with_password(None).url()], capture_output=True, text=True,
-                              env=dict(env, PGPASSWORD=dsn.password or ""))
+                              env={**env, "PGPASSWORD": dsn.password or ""})
         return proc.stdout + proc.stderr
 
     def run_supabase(dsn, project):
