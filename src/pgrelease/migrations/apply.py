@@ -242,7 +242,8 @@ def _set_timeouts(conn: psycopg.Connection, options: PushOptions, *, local: bool
     )
 
 
-def _execute(cur: psycopg.Cursor, stmt: Statement) -> None:
+def execute_statement(cur: psycopg.Cursor, stmt: Statement) -> None:
+    """One statement as the runner sends it: COPY ... FROM stdin with its inline data, or SQL."""
     if stmt.copy_data is not None:
         with cur.copy(stmt.sql) as copy:
             data = stmt.copy_data
@@ -347,7 +348,7 @@ def _run_statements(conn: psycopg.Connection, item: ParsedMigration, options: Pu
     with conn.cursor() as cur:
         for stmt in item.statements:
             try:
-                _execute(cur, stmt)
+                execute_statement(cur, stmt)
             except psycopg.Error as exc:
                 raise _StatementError(exc, stmt) from None
 
@@ -372,7 +373,7 @@ def _run_outside_transaction(conn: psycopg.Connection, item: ParsedMigration, op
         with conn.cursor() as cur:
             for stmt in item.statements:
                 try:
-                    _execute(cur, stmt)
+                    execute_statement(cur, stmt)
                 except psycopg.Error as exc:
                     if isinstance(exc, psycopg.OperationalError) and conn.closed:
                         raise _connection_lost(item, exc) from None
@@ -432,7 +433,7 @@ def _run_block(conn: psycopg.Connection, item: ParsedMigration, block: Block, *,
         if not block.explicit:
             with conn.cursor() as cur:
                 try:
-                    _execute(cur, block.statements[0])
+                    execute_statement(cur, block.statements[0])
                 except psycopg.Error as exc:
                     raise _StatementError(exc, block.statements[0]) from None
             return
@@ -442,7 +443,7 @@ def _run_block(conn: psycopg.Connection, item: ParsedMigration, block: Block, *,
             with conn.cursor() as cur:
                 for stmt in block.statements:
                     try:
-                        _execute(cur, stmt)
+                        execute_statement(cur, stmt)
                     except psycopg.Error as exc:
                         raise _StatementError(exc, stmt) from None
             if record:

@@ -38,6 +38,7 @@ from ..db.dsn import Dsn
 from ..db.sqlfiles import load_sql
 from ..errors import PgReleaseError, UsageError
 from ..migrations import history
+from ..migrations.apply import execute_statement
 from ..migrations.classify import non_transactional
 from ..migrations.files import discover
 from ..migrations.parse import ParsedMigration, parse_migrations
@@ -392,15 +393,6 @@ def _one_line(text: str, limit: int = 100) -> str:
     return flat if len(flat) <= limit else flat[: limit - 3] + "..."
 
 
-def _execute(cur: psycopg.Cursor, stmt: Statement) -> None:
-    if stmt.copy_data is not None:
-        with cur.copy(stmt.sql) as copy:
-            data = stmt.copy_data
-            copy.write(data if data.endswith("\n") or not data else data + "\n")
-    else:
-        cur.execute(stmt.sql)
-
-
 _IDENT = r'(?:"(?:[^"]|"")+"|[\w$]+)'
 _QNAME = rf"({_IDENT}(?:\s*\.\s*{_IDENT})?)"
 _CIC = re.compile(rf"^\s*create\s+(?:unique\s+)?index\s+concurrently\s+(?:if\s+not\s+exists\s+)?(?:{_IDENT}\s+)?"
@@ -535,7 +527,7 @@ def _probe_transaction(conn: psycopg.Connection, statements: tuple[Statement, ..
         with conn.cursor() as cur:
             for stmt in statements:
                 try:
-                    _execute(cur, stmt)
+                    execute_statement(cur, stmt)
                 except psycopg.Error as exc:
                     raise _failed(migration, stmt, exc) from None
                 after = _snapshot(conn)
@@ -549,7 +541,7 @@ def _run_stated(conn: psycopg.Connection, stmt: Statement, migration: MigrationI
     locks, note = _stated(conn, stmt)
     try:
         with conn.cursor() as cur:
-            _execute(cur, stmt)
+            execute_statement(cur, stmt)
     except psycopg.Error as exc:
         raise _failed(migration, stmt, exc) from None
     migration.statements.append(StatementImpact(stmt.line, _one_line(stmt.sql), locks, in_transaction=False,
