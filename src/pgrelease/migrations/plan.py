@@ -15,7 +15,7 @@ from .history import AppliedMigration
 _TOKEN = re.compile(
     r"""
       (?P<comment>--[^\n]*|/\*(?:[^*]|\*(?!/))*\*/)
-    | (?P<dollar>\$(?P<tag>[A-Za-z_][A-Za-z_0-9]*)?\$.*?\$(?P=tag)\$)
+    | (?P<dollar>\$(?P<tag>(?:[A-Za-z_][A-Za-z_0-9]*)?)\$.*?\$(?P=tag)\$)
     | (?P<string>[EeUu]?&?'(?:[^']|'')*')
     | (?P<ident>"(?:[^"]|"")*")
     | (?P<space>\s+)
