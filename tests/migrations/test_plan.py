@@ -29,6 +29,9 @@ from pgrelease.migrations.plan import Plan, canonical, enforce, make_plan
     (["select/* block */1"], "select 1"),
     (["select /* a * b */ 1"], "select 1"),
     (["x--c\ny"], "x y"),
+    (["x -- c\ry"], "x y"),  # a lone CR ends a comment too
+    (["x -- c\r\ny"], "x y"),
+    (["Xact 1 X"], "Xact 1 X"),  # only a byte-order mark, blanks and ';' are stripped
     (["select '-- kept'"], "select '-- kept'"),
     (["select 'it''s  -- kept'"], "select 'it''s -- kept'"),
     (["select E'a -- b'"], "select E'a -- b'"),
