@@ -83,7 +83,7 @@ def test_semver_precedence_chain_from_the_spec() -> None:
              "1.0.0-rc.1", "1.0.0", "1.0.1", "1.1.0", "2.0.0"]
     parsed = [parse_semver(v) for v in chain]
     assert sorted(reversed(parsed)) == parsed
-    assert parse_semver("1.2.3-rc.1+b.5") == SemVer(1, 2, 3, ("rc", "1"), "b.5")
+    assert parse_semver("1.2.3-rc.1+b.5") == SemVer(1, 2, 3, "rc.1", "b.5")
     assert str(parse_semver("1.2.3-rc.1+b.5")) == "1.2.3-rc.1+b.5"
     assert "drop the leading 'v'" in (_usage(lambda: parse_semver("v1.2.3")).hint or "")
 

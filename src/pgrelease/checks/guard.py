@@ -37,10 +37,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
-from functools import total_ordering
 from typing import Any
 
 import psycopg
+import semver
 
 from ..db.connect import ConnectOptions, connect
 from ..db.dsn import Dsn
@@ -56,72 +56,30 @@ SKIP_NO = frozenset({"false", "0", "no", ""})
 ENVIRONMENTS = ("staging", "production")
 SCHEMA_VERSION_KEY = "schema_version"
 
-# semver.org's regular expression (2.0.0), anchored.
-_SEMVER = re.compile(
-    r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
-    r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
-    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?\Z",
-    re.ASCII,
-)
 _MIGRATION_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,199}\Z")
+
+# Versions are the ``semver`` package's: it parses semver.org 2.0.0 strictly and orders by
+# its precedence rules (pre-releases before their release, build metadata ignored), which
+# are exactly the runbook's.
+SemVer = semver.Version
 
 
 # -- versions -------------------------------------------------------------------------
-@total_ordering
-@dataclass(frozen=True)
-class SemVer:
-    major: int
-    minor: int
-    patch: int
-    prerelease: tuple[str, ...] = ()
-    build: str = ""
-
-    def __str__(self) -> str:
-        text = f"{self.major}.{self.minor}.{self.patch}"
-        if self.prerelease:
-            text += "-" + ".".join(self.prerelease)
-        if self.build:
-            text += "+" + self.build
-        return text
-
-    def __eq__(self, other: object) -> bool:  # precedence equality: build metadata ignored
-        if not isinstance(other, SemVer):
-            return NotImplemented
-        return _prec(self) == _prec(other)
-
-    def __hash__(self) -> int:
-        return hash(_prec(self))
-
-    def __lt__(self, other: "SemVer") -> bool:
-        if not isinstance(other, SemVer):
-            return NotImplemented
-        return _prec(self) < _prec(other)
-
-
-def _prec(v: SemVer) -> tuple[Any, ...]:
-    """Total order key implementing semver precedence (section 11 of semver.org)."""
-    if not v.prerelease:
-        return (v.major, v.minor, v.patch, 1, ())
-    ids = tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in v.prerelease)
-    return (v.major, v.minor, v.patch, 0, ids)
-
-
 def parse_semver(value: str | SemVer, *, what: str = "version") -> SemVer:
     """Parse ``MAJOR.MINOR.PATCH[-pre][+build]``; anything else raises UsageError (exit 2)."""
     if isinstance(value, SemVer):
         return value
     text = value if isinstance(value, str) else str(value)
-    match = _SEMVER.match(text)
-    if not match:
+    try:
+        return SemVer.parse(text)
+    except (ValueError, TypeError):
         hint = "use semver MAJOR.MINOR.PATCH, e.g. 1.4.0 or 2.0.0-rc.1"
         if text.strip() != text:
             hint = "remove the surrounding spaces; " + hint
-        elif text[:1] in ("v", "V") and _SEMVER.match(text[1:]):
+        elif text[:1] in ("v", "V") and SemVer.is_valid(text[1:]):
             hint = f"drop the leading '{text[0]}': {text[1:]}"
         raise UsageError(f"{what} {text!r} is not a valid semantic version", hint=hint,
-                         extra={"value": text})
-    major, minor, patch, pre, build = match.groups()
-    return SemVer(int(major), int(minor), int(patch), tuple(pre.split(".")) if pre else (), build or "")
+                         extra={"value": text}) from None
 
 
 # -- verdicts -------------------------------------------------------------------------
