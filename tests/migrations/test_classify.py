@@ -10,11 +10,11 @@ from pgrelease.migrations.classify import (
     file_directive,
     first_keywords,
     non_transactional,
-    normalize_for_compare,
     transaction_control,
     transaction_layout,
     without_wrapper,
 )
+from pgrelease.migrations.plan import canonical
 from pgrelease.migrations.split import Statement, split_sql
 
 
@@ -259,8 +259,8 @@ def test_file_directive_rejects_unknown_words(text: str) -> None:
     assert "no-transaction" in (err.value.hint or "")
 
 
-def _canonical(text: str) -> str:
-    return normalize_for_compare([s.sql for s in split_sql(text)])
+def _canonical(text: str) -> str:  # the one normalizer that decides whether an applied file was edited
+    return canonical([s.sql for s in split_sql(text)])
 
 
 ORIGINAL = "create table t (\n  id bigint primary key,\n  note text default 'x'\n);\n\nselect 1;\n"
@@ -277,7 +277,7 @@ ORIGINAL = "create table t (\n  id bigint primary key,\n  note text default 'x'\
         ORIGINAL.rstrip("\n;").rstrip() + "\n",  # no final semicolon
     ],
 )
-def test_normalize_for_compare_ignores_cosmetic_changes(variant: str) -> None:
+def test_canonical_ignores_cosmetic_changes(variant: str) -> None:
     assert _canonical(variant) == _canonical(ORIGINAL)
 
 
@@ -290,11 +290,5 @@ def test_normalize_for_compare_ignores_cosmetic_changes(variant: str) -> None:
         ORIGINAL.replace("select 1;", "select 1;\nselect 2;"),
     ],
 )
-def test_normalize_for_compare_sees_real_changes(variant: str) -> None:
+def test_canonical_sees_real_changes(variant: str) -> None:
     assert _canonical(variant) != _canonical(ORIGINAL)
-
-
-def test_normalize_for_compare_on_raw_strings() -> None:
-    raw = ["\ufeffcreate table t (a int);  \r\n", "\n\nselect 1 \n;\n", "   ", ";"]
-    assert normalize_for_compare(raw) == "create table t (a int)\n;\nselect 1"
-    assert normalize_for_compare([]) == ""

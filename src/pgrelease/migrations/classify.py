@@ -24,7 +24,6 @@ __all__ = [
     "file_directive",
     "first_keywords",
     "non_transactional",
-    "normalize_for_compare",
     "refusal_error",
     "set_transaction",
     "transaction_control",
@@ -413,21 +412,3 @@ def file_directive(text: str, *, path: str | None = None) -> set[str]:
             line=1,
         )
     return set(words)
-
-
-def _normalize_one(sql: str) -> str:
-    lines = _NEWLINE.sub("\n", sql.lstrip("\ufeff")).split("\n")
-    text = "\n".join(line.rstrip() for line in lines).strip("\n")
-    if text.endswith(";"):
-        text = "\n".join(line.rstrip() for line in text[:-1].split("\n")).strip("\n")
-    return text
-
-
-def normalize_for_compare(statements: Sequence[str]) -> str:
-    """Canonical text of a migration's statements, to tell whether an applied file changed.
-
-    Line endings, trailing whitespace, blank edge lines, a BOM and a trailing ``;`` do not
-    count; any other difference does.
-    """
-    normalized = (_normalize_one(sql) for sql in statements)
-    return "\n;\n".join(text for text in normalized if text)
