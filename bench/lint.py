@@ -31,7 +31,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
 from pgrelease.lint import LintConfig, Source, lint_example, lint_files  # noqa: E402
-from pgrelease.lint.rules import RULES  # noqa: E402
+from pgrelease.lint.registry import RULES  # noqa: E402
 
 SQUAWK_VENV = Path(os.environ.get("SQUAWK_VENV", "/tmp/pgrelease-bench-squawk"))
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
+from .rules import rule_ids
 
 __all__ = ["DEFAULT_PG_VERSION", "ERROR", "LintConfig", "SEVERITIES", "WARNING", "load_lint_config"]
 
@@ -110,10 +111,9 @@ def _id_list(value: Any, what: str, source: str) -> list[str]:
 
 
 def _check_ids(ids: Iterable[str], what: str, source: str | None = None) -> None:
-    from .rules import RULES
-
+    known = rule_ids()
     for rule_id in ids:
-        if rule_id not in RULES:
+        if rule_id not in known:
             where = f" in {source}" if source else ""
             raise UsageError(f"{what}: unknown rule {rule_id!r}{where}", file=source,
                              hint="see docs/lint.md for the rule ids")

@@ -1,8 +1,9 @@
 """What the rules know beyond the statement in front of them.
 
 ``RunState`` lives for one lint run (a set of migration files, in version order);
-``FileContext`` is the ``ctx`` every rule's ``check(stmt, ctx)`` receives: the file, how
-the runner will execute it, and what earlier statements did:
+``FileContext`` is the ``ctx`` every rule's ``check(ctx, node)`` receives: the file, how
+the runner will execute it, and what earlier statements did; ``RunInfo`` is what
+``finish_run(run)`` sees. What the context tracks:
 
 * tables created earlier in the same migration, or in an earlier migration of the same
   pending set, are *new*: nobody reads or writes them yet, so locking or rewriting them is
@@ -26,9 +27,9 @@ from .ast import DEFAULT_SCHEMA, Body, alter_cmds, column_defs, const_value, fun
 if TYPE_CHECKING:
     from ..migrations.parse import Execution
     from .config import LintConfig
-    from .engine import Source
+    from .source import Source
 
-__all__ = ["FileContext", "Hit", "RunState", "function_key", "may_refuse_transaction"]
+__all__ = ["FileContext", "Hit", "RunInfo", "RunState", "function_key", "may_refuse_transaction", "not_null_column"]
 
 TableKey = tuple[str, str]
 
@@ -36,13 +37,13 @@ TableKey = tuple[str, str]
 @dataclass(slots=True)
 class Hit:
     """What a rule found: a message, where (a character offset in the statement, None for
-    its start) and optionally a help text more specific than the rule's ``HELP``."""
+    its start) and optionally a help text more specific than the rule's ``help``."""
 
     message: str
     offset: int | None = None
     help: str | None = None
     statement: int | None = None  # index in the file; None: the statement being checked
-    source: Any = None  # for run-level hits: the Source (file) the hit belongs to
+    source: "FileContext | None" = None  # for run-level hits: the file the hit belongs to
     line: int | None = None  # for file-level hits without a statement
 
 
@@ -56,7 +57,6 @@ class RunState:
     new_indexes: set[TableKey] = field(default_factory=set)  # (schema, index) built by earlier pending files
     not_null_checks: dict[tuple[TableKey, str], str] = field(default_factory=dict)  # (table, con) -> column
     validated_not_null: set[tuple[TableKey, str]] = field(default_factory=set)  # (table, column)
-    rule_state: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def observe_constraints(self, body: Body) -> None:
         """Record NOT NULL checks an ALTER TABLE adds or validates."""
@@ -121,7 +121,6 @@ class FileContext:
         self.created_indexes: set[TableKey] = set()  # (schema, index name) built earlier in this file
         self.lock_timeout = False
         self.creates: dict[tuple[Any, ...], list[int]] = {}  # object key -> indexes of its CREATEs
-        self.file_state: dict[str, dict[str, Any]] = {}
         # advanced by the engine
         self.index = -1
         self.kind = ""  # node type of the statement being checked, e.g. "AlterTableStmt"
@@ -187,14 +186,6 @@ class FileContext:
     def created_earlier(self, key: tuple[Any, ...]) -> bool:
         """An earlier statement of this migration created the object."""
         return any(i < self.index for i in self.creates.get(key, ()))
-
-    def state(self, rule_id: str) -> dict[str, Any]:
-        """Scratch space a rule keeps for the rest of this file."""
-        return self.file_state.setdefault(rule_id, {})
-
-    def run_state(self, rule_id: str) -> dict[str, Any]:
-        """Scratch space a rule keeps for the rest of the run."""
-        return self.run.rule_state.setdefault(rule_id, {})
 
     def hit(self, message: str, at: Body | int | None = None, help: str | None = None) -> Hit:
         """A finding at a node (its ``location``), a character offset, or the statement start."""
@@ -333,6 +324,18 @@ class FileContext:
                 args = call.get("args", [])
                 if len(args) >= 2 and const_value(args[0]) == "lock_timeout":
                     self.lock_timeout = _nonzero(const_value(args[1]))
+
+
+@dataclass
+class RunInfo:
+    """What set-level rules (``finish_run``) see. The files' parse trees are gone by then:
+    a set-level rule keeps what it needs of each file on itself (in ``finish_file``)."""
+
+    files: list[FileContext]
+    others: list["Source"]  # files of the project that are not being linted (applied, or left out)
+    applied: set[str]  # versions recorded in the target database
+    pending: bool  # the linted files are exactly what is not applied yet
+    config: "LintConfig"
 
 
 # The suffixes of the names PostgreSQL gives indexes: ChooseRelationName's "pkey", "key",

@@ -10,9 +10,12 @@ Per file:
    back onto the runner's statements; if that fails (a syntax error, or the two splitters
    disagree) every statement is parsed on its own, so each syntax error is a finding with
    its own line and column and the other statements are still checked.
-3. Every enabled rule whose ``NODES`` names the statement's node type gets ``check(body,
-   ctx)``; then the context learns from the statement (new tables, lock_timeout, ...).
-4. Rules with ``finish(ctx)`` see the whole file; rules with ``finish_run(run)`` the set.
+3. Every enabled rule gets ``start_file(ctx)``; then, statement by statement, every rule
+   whose ``nodes`` names the statement's node type gets ``check(ctx, body)``, and the
+   context learns from the statement (new tables, lock_timeout, ...).
+4. Rules with ``finish_file(ctx)`` see the whole file; rules with ``finish_run(run)`` the set.
+
+What a rule is (``lint/rule.py``) and which rules there are (``lint/registry.py``) live apart.
 """
 
 from __future__ import annotations
@@ -20,21 +23,21 @@ from __future__ import annotations
 import gc
 import json
 import re
-from itertools import accumulate
 from dataclasses import dataclass, field
-from pathlib import Path
+from itertools import accumulate
 from typing import Any
 
 from pglast.parser import ParseError, parse_sql_json
 
 from ..errors import SqlFileError
 from ..migrations.classify import file_directive
-from ..migrations.files import FILE_PATTERN, MIGRATIONS_DIR, MigrationFile
 from ..migrations.parse import plan_execution
 from ..migrations.split import Statement, split_sql
 from .config import ERROR, WARNING, LintConfig
-from .context import FileContext, Hit, RunState, may_refuse_transaction
-from .rules import RULES, RULES_BY_NODE
+from .context import FileContext, Hit, RunInfo, RunState, may_refuse_transaction
+from .registry import RULES
+from .rule import Rule
+from .source import Source
 
 __all__ = ["Engine", "FileSummary", "Finding", "LintResult", "RunInfo", "Source"]
 
@@ -43,35 +46,6 @@ IGNORE_RULE = "ignore-comment"
 _IGNORE = re.compile(r"--\s*pgrelease\s*:\s*ignore\b[ \t]*(.*)", re.IGNORECASE)
 _SEPARATOR = ";\n"
 _EXCERPT = 120
-
-
-@dataclass(frozen=True)
-class Source:
-    """One file to lint (or to know about)."""
-
-    display: str  # as shown in findings and annotations, relative to the project
-    text: str
-    name: str  # file name
-    version: str | None = None  # leading digits when the name is <digits>_<name>.sql
-    in_migrations: bool = True  # lives in supabase/migrations (file-name rules apply)
-    read_error: SqlFileError | None = None  # the file could not be read as SQL text (e.g. not UTF-8)
-
-    @classmethod
-    def from_migration(cls, migration: MigrationFile) -> "Source":
-        return cls(migration.display_path, migration.text, migration.filename, migration.version, True)
-
-    @classmethod
-    def from_text(cls, display: str, text: str, *, in_migrations: bool | None = None,
-                  read_error: SqlFileError | None = None) -> "Source":
-        name = Path(display).name
-        m = FILE_PATTERN.match(name)
-        if in_migrations is None:
-            in_migrations = Path(display).parent.name == MIGRATIONS_DIR.name
-        return cls(display, text, name, m.group(1) if m else None, in_migrations, read_error)
-
-    @property
-    def sort_key(self) -> tuple[int, int, str]:
-        return (0, int(self.version), self.name) if self.version else (1, 0, self.name)
 
 
 @dataclass(frozen=True)
@@ -138,23 +112,6 @@ class LintResult:
 
 
 @dataclass
-class RunInfo:
-    """What set-level rules (``finish_run``) see. The files' parse trees are gone by then:
-    a set-level rule collects what it needs per file in ``finish(ctx)`` (``ctx.run_state``)."""
-
-    files: list[FileContext]
-    others: list[Source]  # files of the project that are not being linted (applied, or left out)
-    applied: set[str]  # versions recorded in the target database
-    pending: bool  # the linted files are exactly what is not applied yet
-    config: LintConfig
-    state: RunState | None = None
-
-    def run_state(self, rule_id: str) -> dict[str, Any]:
-        """What the rule kept with ``ctx.run_state(rule_id)`` while the files were linted."""
-        return self.state.rule_state.get(rule_id, {}) if self.state is not None else {}
-
-
-@dataclass
 class _Ignore:
     rules: tuple[str, ...]
     reason: str
@@ -166,15 +123,10 @@ class Engine:
     def __init__(self, config: LintConfig | None = None) -> None:
         self.config = config or LintConfig()
         self.severity: dict[str, str] = {}
-        for rule_id, module in RULES.items():
-            level = self.config.severity_of(rule_id, module.SEVERITY, getattr(module, "DEFAULT_ENABLED", True))
+        for rule_id, rule in RULES.items():
+            level = self.config.severity_of(rule_id, rule.severity, rule.default_enabled)
             if level is not None:
                 self.severity[rule_id] = level
-        self.dispatch: dict[str, list[Any]] = {
-            kind: [m for m in modules if m.ID in self.severity] for kind, modules in RULES_BY_NODE.items()
-        }
-        self.finishers = [m for m in RULES.values() if m.ID in self.severity and hasattr(m, "finish")]
-        self.run_finishers = [m for m in RULES.values() if m.ID in self.severity and hasattr(m, "finish_run")]
 
     # --- public -------------------------------------------------------------------------
 
@@ -192,6 +144,7 @@ class Engine:
 
     def _run(self, sources: list[Source], others: list[Source], applied: set[str] | frozenset[str],
              pending: bool) -> LintResult:
+        rules = _Rules([RULES[rule_id]() for rule_id in self.severity])  # fresh state for this run
         state = RunState(self.config, pending=pending)
         for other in sorted(others, key=lambda s: s.sort_key):
             self._prescan(other, state)
@@ -199,20 +152,21 @@ class Engine:
         contexts: list[FileContext] = []
         ignores_by_file: dict[int, list[list[_Ignore]]] = {}
         for source in sorted(sources, key=lambda s: s.sort_key):
-            ctx, ignores = self._lint_file(source, state, result)
+            ctx, ignores = self._lint_file(source, state, result, rules)
             contexts.append(ctx)
             ignores_by_file[id(ctx)] = ignores
-        info = RunInfo(contexts, list(others), set(applied), pending, self.config, state)
-        for module in self.run_finishers:
-            for hit in module.finish_run(info):
+        info = RunInfo(contexts, list(others), set(applied), pending, self.config)
+        for rule in rules.run_finishers:
+            for hit in rule.finish_run(info):
                 ctx = hit.source
-                self._emit(module.ID, hit, ctx, ignores_by_file.get(id(ctx), []), result)
+                self._emit(rule.id, hit, ctx, ignores_by_file.get(id(ctx), []), result)
         result.findings.sort(key=lambda f: (f.file, f.line, f.column, f.rule))
         return result
 
     # --- one file ------------------------------------------------------------------------
 
-    def _lint_file(self, source: Source, state: RunState, result: LintResult) -> tuple[FileContext, list[list[_Ignore]]]:
+    def _lint_file(self, source: Source, state: RunState, result: LintResult,
+                   rules: "_Rules") -> tuple[FileContext, list[list[_Ignore]]]:
         early: list[tuple[str, str, int]] = []  # (rule, message, line) found before statements exist
         if source.read_error is not None:
             err = source.read_error
@@ -243,26 +197,28 @@ class Engine:
         ctx.no_transaction = ctx.execution.no_transaction
         result.files.append(FileSummary(source.display, len(statements), ctx.no_transaction))
         ctx.prepare()
-        dispatch = self.dispatch
+        for rule in rules.starters:
+            rule.start_file(ctx)
+        dispatch = rules.by_node
         for i, item in enumerate(ctx.asts):
             if item is None:
                 continue
             kind, body = item
-            modules = dispatch.get(kind)
-            if modules:
+            checking = dispatch.get(kind)
+            if checking:
                 ctx.at_statement(i, bases[i])
-                for module in modules:
-                    for hit in module.check(body, ctx):
-                        self._emit(module.ID, hit, ctx, ignores, result)
+                for rule in checking:
+                    for hit in rule.check(ctx, body):
+                        self._emit(rule.id, hit, ctx, ignores, result)
             elif kind not in _OBSERVED:
                 continue
             else:
                 ctx.at_statement(i, bases[i])
             ctx.observe(kind, body)
-        for module in self.finishers:
-            for hit in module.finish(ctx):
-                self._emit(module.ID, hit, ctx, ignores, result)
-        # Let the parse trees go now (set-level rules keep what they need in finish()):
+        for rule in rules.file_finishers:
+            for hit in rule.finish_file(ctx):
+                self._emit(rule.id, hit, ctx, ignores, result)
+        # Let the parse trees go now (set-level rules keep what they need in finish_file()):
         # the next file's trees reuse their memory instead of growing the process.
         ctx.asts = [None] * len(ctx.asts)
         return ctx, ignores
@@ -391,10 +347,22 @@ class Engine:
             line, column = _position(stmt, hit.offset)
         else:
             line, column = 1, 1
-        module = RULES[rule]
         excerpt = " ".join(stmt.sql.split())[:_EXCERPT] if stmt is not None else ""
         result.findings.append(Finding(rule, self.severity[rule], ctx.source.display, line, column,
-                                       hit.message, hit.help or module.HELP, excerpt))
+                                       hit.message, hit.help or RULES[rule].help, excerpt))
+
+
+class _Rules:
+    """The enabled rules of one run, by what the engine calls them for."""
+
+    def __init__(self, rules: list[Rule]) -> None:
+        self.by_node: dict[str, list[Rule]] = {}
+        for rule in rules:
+            for kind in rule.nodes:
+                self.by_node.setdefault(kind, []).append(rule)
+        self.starters = [r for r in rules if r.overrides("start_file")]
+        self.file_finishers = [r for r in rules if r.overrides("finish_file")]
+        self.run_finishers = [r for r in rules if r.overrides("finish_run")]
 
 
 # Statement kinds the context learns from even when no rule looks at them.

@@ -16,7 +16,7 @@ if TYPE_CHECKING:  # results are imported for their types only: this module stay
     from ..catalog import DiffResult
     from ..checks.guard import GuardResult
     from ..checks.sqlscripts import VerifyResult
-    from ..lint import LintRun
+    from ..lint.selection import LintRun
     from ..migrations.apply import PushResult
     from ..pipeline.drift import DriftResult
     from ..pipeline.impact import ImpactResult

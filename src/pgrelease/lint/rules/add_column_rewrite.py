@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from ..ast import Body, constraints, func_name, qualified, quote_ident, type_names
+from ..rule import ERROR, LOCKS, Bad, FileContext, Hit, Rule
 
-ID = "add-column-rewrite"
-SEVERITY = "error"
-NODES = ("AlterTableStmt",)
-DOC = """\
+
+class AddColumnRewrite(Rule):
+    id = "add-column-rewrite"
+    category = LOCKS
+    severity = ERROR
+    nodes = ("AlterTableStmt",)
+    doc = """\
 Since PostgreSQL 11, `ADD COLUMN ... DEFAULT <value>` is instant when the default is not
 volatile: the value is stored once in the catalog. A *volatile* default (`random()`,
 `gen_random_uuid()`, `clock_timestamp()`, `nextval()`, or any function the linter cannot
@@ -24,23 +28,57 @@ migration is not a finding.
 Safe alternative: add the column without a default (or with a constant one), set the
 volatile default afterwards with `ALTER COLUMN ... SET DEFAULT` (it applies to new rows
 only), and backfill existing rows in batches."""
-HELP = ("add the column without the volatile default, then ALTER COLUMN ... SET DEFAULT (new rows only) "
-        "and backfill existing rows in batches")
-BAD = [
-    "alter table profiles add column token uuid default gen_random_uuid();",
-    "alter table profiles add column seq bigserial;",
-    "alter table profiles add column n int generated always as identity;",
-    'alter table app."Orders" add column note text, add column total numeric generated always as (price * qty) stored;',
-    "alter table profiles add column score int default my_func();",
-    {"sql": "alter table profiles add column plan text default 'free';", "config": {"postgres_version": 10}},
-]
-GOOD = [
-    "alter table profiles add column plan text default 'free';",
-    "alter table profiles add column created_at timestamptz not null default now();",
-    "alter table profiles add column tags text[] default '{}'::text[];",
-    "create table t (a int);\nalter table t add column token uuid default gen_random_uuid();",
-    "alter table profiles add column token uuid;\nalter table profiles alter column token set default gen_random_uuid();",
-]
+    help = ("add the column without the volatile default, then ALTER COLUMN ... SET DEFAULT (new rows only) "
+            "and backfill existing rows in batches")
+    bad = [
+        Bad("alter table profiles add column token uuid default gen_random_uuid();",
+            [(1, "its default gen_random_uuid() is volatile")]),
+        Bad("alter table profiles add column seq bigserial;",
+            [(1, "the bigserial type adds a nextval() default, which is volatile")]),
+        Bad("alter table profiles add column n int generated always as identity;",
+            [(1, "an identity column fills every existing row")]),
+        Bad('alter table app."Orders" add column note text, add column total numeric generated always as (price * qty) stored;',
+            [(1, "a stored generated column is computed for every existing row")]),
+        Bad("alter table profiles add column score int default my_func();",
+            [(1, "its default my_func() may be volatile (the linter cannot tell; functions are VOLATILE unless")]),
+        Bad({"sql": "alter table profiles add column plan text default 'free';", "config": {"postgres_version": 10}},
+            [(1, "before PostgreSQL 11 (target: 10) any default rewrites the table")]),
+    ]
+    good = [
+        "alter table profiles add column plan text default 'free';",
+        "alter table profiles add column created_at timestamptz not null default now();",
+        "alter table profiles add column tags text[] default '{}'::text[];",
+        "create table t (a int);\nalter table t add column token uuid default gen_random_uuid();",
+        "alter table profiles add column token uuid;\nalter table profiles alter column token set default gen_random_uuid();",
+    ]
+
+    def check(self, ctx: FileContext, node: Body) -> list[Hit]:
+        relation = node.get("relation")
+        out = []
+        for i, _, sub in ctx.existing_table_cmds(node, "AT_AddColumn"):
+            col = sub.get("def", {}).get("ColumnDef", {})
+            name = f"{qualified(relation)}.{quote_ident(col.get('colname', ''))}"
+            why = None
+            parts = type_names(col.get("typeName"))
+            if len(parts) == 1 and parts[0] in ("serial", "serial4", "bigserial", "serial8", "smallserial", "serial2"):
+                why = f"the {parts[0]} type adds a nextval() default, which is volatile"
+            for con in constraints(col):
+                contype = con.get("contype")
+                if contype == "CONSTR_IDENTITY":
+                    why = "an identity column fills every existing row"
+                elif contype == "CONSTR_GENERATED" and con.get("generated_kind", "s") != "v":
+                    why = "a stored generated column is computed for every existing row"
+                elif contype == "CONSTR_DEFAULT" and not _is_null(con.get("raw_expr")):
+                    if ctx.pg_version < 11:
+                        why = f"before PostgreSQL 11 (target: {ctx.pg_version}) any default rewrites the table"
+                    else:
+                        rewrites, reason = volatility(con.get("raw_expr"))
+                        if rewrites:
+                            why = f"its default {reason}"
+            if why:
+                out.append(ctx.hit(f"adding {name} rewrites the whole table under an ACCESS EXCLUSIVE lock: {why}", col))
+        return out
+
 
 # Functions known not to be volatile (immutable or stable): a default calling them is instant.
 _STABLE = frozenset({
@@ -91,31 +129,3 @@ def volatility(expr: Body | None) -> tuple[bool, str | None]:
 
 def _is_null(expr: Body | None) -> bool:
     return bool(expr) and expr.get("A_Const", {}).get("isnull", False)
-
-
-def check(stmt, ctx):
-    relation = stmt.get("relation")
-    out = []
-    for i, _, sub in ctx.existing_table_cmds(stmt, "AT_AddColumn"):
-        col = sub.get("def", {}).get("ColumnDef", {})
-        name = f"{qualified(relation)}.{quote_ident(col.get('colname', ''))}"
-        why = None
-        parts = type_names(col.get("typeName"))
-        if len(parts) == 1 and parts[0] in ("serial", "serial4", "bigserial", "serial8", "smallserial", "serial2"):
-            why = f"the {parts[0]} type adds a nextval() default, which is volatile"
-        for con in constraints(col):
-            contype = con.get("contype")
-            if contype == "CONSTR_IDENTITY":
-                why = "an identity column fills every existing row"
-            elif contype == "CONSTR_GENERATED" and con.get("generated_kind", "s") != "v":
-                why = "a stored generated column is computed for every existing row"
-            elif contype == "CONSTR_DEFAULT" and not _is_null(con.get("raw_expr")):
-                if ctx.pg_version < 11:
-                    why = f"before PostgreSQL 11 (target: {ctx.pg_version}) any default rewrites the table"
-                else:
-                    rewrites, reason = volatility(con.get("raw_expr"))
-                    if rewrites:
-                        why = f"its default {reason}"
-        if why:
-            out.append(ctx.hit(f"adding {name} rewrites the whole table under an ACCESS EXCLUSIVE lock: {why}", col))
-    return out

@@ -5,11 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...migrations.split import tokens
+from ..rule import ERROR, ROBUSTNESS, Bad, Body, FileContext, Hit, Rule
 
-ID = "concurrently-in-body"
-SEVERITY = "error"
-NODES = ("DoStmt", "CreateFunctionStmt")
-DOC = """\
+
+class ConcurrentlyInBody(Rule):
+    id = "concurrently-in-body"
+    category = ROBUSTNESS
+    severity = ERROR
+    nodes = ("DoStmt", "CreateFunctionStmt")
+    doc = """\
 `CREATE INDEX CONCURRENTLY`, `DROP INDEX CONCURRENTLY`, `REINDEX ... CONCURRENTLY` and
 `DETACH PARTITION ... CONCURRENTLY` refuse to run inside a transaction block *or a
 function*: in a `DO` block, a PL/pgSQL or SQL function (directly or through `EXECUTE`) they
@@ -24,22 +28,38 @@ know which table a dynamic statement touches).
 
 Safe alternative: run the command as a top-level statement, in a migration file of its own
 that starts with `-- pgrelease: no-transaction`."""
-HELP = ("run the CONCURRENTLY command as a top-level statement, in a migration file of its own starting with "
-        "`-- pgrelease: no-transaction`")
-BAD = [
-    "do $$ begin execute 'create index concurrently if not exists i on profiles (email)'; end $$;",
-    "create function rebuild() returns void language plpgsql as $fn$\nbegin\n"
-    "  reindex table concurrently profiles;\nend $fn$;",
-    "do $$ begin execute format('drop index concurrently %I', 'profiles_old_idx'); end $$;",
-    "do language plpgsql 'begin execute ''alter table m detach partition m_2020 concurrently''; end';",
-]
-GOOD = [
-    "-- pgrelease: no-transaction\ncreate index concurrently if not exists i on profiles (email);",
-    "do $$ begin -- not create index concurrently here\n perform 1; end $$;",
-    "do $$ begin refresh materialized view concurrently daily_totals; end $$;",
-    "create function f() returns text language sql as $$ select 'index concurrently' $$;",
-    "create function f() returns int as 'mylib', 'create_index_concurrently' language c;",
-]
+    help = ("run the CONCURRENTLY command as a top-level statement, in a migration file of its own starting with "
+            "`-- pgrelease: no-transaction`")
+    bad = [
+        Bad("do $$ begin execute 'create index concurrently if not exists i on profiles (email)'; end $$;",
+            [(1, "CREATE INDEX CONCURRENTLY inside a DO block always fails")]),
+        Bad("create function rebuild() returns void language plpgsql as $fn$\nbegin\n"
+            "  reindex table concurrently profiles;\nend $fn$;",
+            [(1, "REINDEX ... CONCURRENTLY inside a function body always fails")]),
+        Bad("do $$ begin execute format('drop index concurrently %I', 'profiles_old_idx'); end $$;",
+            [(1, "DROP INDEX CONCURRENTLY inside a DO block always fails")]),
+        Bad("do language plpgsql 'begin execute ''alter table m detach partition m_2020 concurrently''; end';",
+            [(1, "DETACH PARTITION ... CONCURRENTLY inside a DO block always fails")]),
+    ]
+    good = [
+        "-- pgrelease: no-transaction\ncreate index concurrently if not exists i on profiles (email);",
+        "do $$ begin -- not create index concurrently here\n perform 1; end $$;",
+        "do $$ begin refresh materialized view concurrently daily_totals; end $$;",
+        "create function f() returns text language sql as $$ select 'index concurrently' $$;",
+        "create function f() returns int as 'mylib', 'create_index_concurrently' language c;",
+    ]
+
+    def check(self, ctx: FileContext, node: Body) -> list[Hit]:
+        body = _body(node, ctx.kind)
+        if not body or "concurrently" not in body.lower():
+            return []
+        found = list(dict.fromkeys(_concurrent(body)))
+        if not found:
+            return []
+        where = "a DO block" if ctx.kind == "DoStmt" else "a function body"
+        return [ctx.hit(f"{', '.join(found)} inside {where} always fails: PostgreSQL refuses CONCURRENTLY inside a "
+                        "function or transaction block")]
+
 
 _MAX_DEPTH = 3  # strings inside strings inside the body
 _SKIP_LANGUAGES = frozenset({"c", "internal"})
@@ -96,15 +116,3 @@ def _concurrent(text: str, depth: int = 0) -> Iterator[str]:
                 elif "detach" in words and "partition" in words:
                     yield "DETACH PARTITION ... CONCURRENTLY"
             words.append(w)
-
-
-def check(stmt, ctx):
-    body = _body(stmt, ctx.kind)
-    if not body or "concurrently" not in body.lower():
-        return []
-    found = list(dict.fromkeys(_concurrent(body)))
-    if not found:
-        return []
-    where = "a DO block" if ctx.kind == "DoStmt" else "a function body"
-    return [ctx.hit(f"{', '.join(found)} inside {where} always fails: PostgreSQL refuses CONCURRENTLY inside a "
-                    "function or transaction block")]

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from ..ast import drop_relations, names, quote_ident, type_signature
 from ..context import function_key
+from ..rule import DESTRUCTIVE, ERROR, Bad, Body, FileContext, Hit, Rule
 
-ID = "drop-object"
-SEVERITY = "error"
-NODES = ("DropStmt", "DropdbStmt")
-DOC = """\
+
+class DropObject(Rule):
+    id = "drop-object"
+    category = DESTRUCTIVE
+    severity = ERROR
+    nodes = ("DropStmt", "DropdbStmt")
+    doc = """\
 Dropping a database, schema, type, domain, function, procedure, aggregate, view, materialized view,
 sequence or extension removes something deployed code may call or select from (and
 `DROP SCHEMA ... CASCADE` or `DROP EXTENSION` can take tables with them). Under the
@@ -23,29 +27,55 @@ Not findings:
 Safe alternative: `CREATE OR REPLACE` where the signature allows it; otherwise create the
 new object beside the old one, move the application over, and drop the old one later in a
 cleanup migration marked `-- pgrelease: ignore drop-object <reason>`."""
-HELP = ("replace instead of removing (CREATE OR REPLACE, or drop and re-create in the same migration); "
-        "drop only in a deliberate cleanup migration marked `-- pgrelease: ignore drop-object <reason>`")
-BAD = [
-    "drop schema analytics cascade;",
-    "drop function public.touch_updated_at();",
-    "drop function public.members_of(uuid[]);\ncreate function public.members_of(uuid) returns setof uuid language sql"
-    " as $$ select $1 $$;",
-    "drop view active_users;",
-    "drop type mood;\ndrop extension pg_trgm;",
-    "drop database if exists analytics;",
-    # a drop and re-create in a file that runs outside a transaction leaves a gap
-    "-- pgrelease: no-transaction\ndrop view v;\ncreate view v as select 1 as a;",
-]
-GOOD = [
-    "drop view active_users;\ncreate view active_users as select id, email from profiles where active;",
-    "create function tmp_backfill() returns void language sql as $$ update t set a = 1 where a is null $$;\n"
-    "select tmp_backfill();\ndrop function tmp_backfill();",
-    "drop function f(int);\ncreate function f(int) returns int language sql as $$ select $1 $$;",
-    "drop index profiles_email_idx;",
-    "create or replace view active_users as select id from profiles;",
-    "create type app.step as enum ('a', 'b');\ncreate schema scratch;\ncreate sequence scratch.s;\n"
-    "drop sequence scratch.s;\ndrop type app.step;\ndrop schema scratch;",
-]
+    help = ("replace instead of removing (CREATE OR REPLACE, or drop and re-create in the same migration); "
+            "drop only in a deliberate cleanup migration marked `-- pgrelease: ignore drop-object <reason>`")
+    bad = [
+        Bad("drop schema analytics cascade;",
+            [(1, "DROP SCHEMA analytics CASCADE (and everything that depends on it) removes an object deployed code")]),
+        Bad("drop function public.touch_updated_at();",
+            [(1, "DROP FUNCTION public.touch_updated_at() removes an object deployed code may use")]),
+        Bad("drop function public.members_of(uuid[]);\ncreate function public.members_of(uuid) returns setof uuid language sql"
+            " as $$ select $1 $$;",
+            [(1, "DROP FUNCTION public.members_of(uuid[]) removes an object deployed code may use")]),
+        Bad("drop view active_users;", [(1, "DROP VIEW active_users removes an object deployed code may use")]),
+        Bad("drop type mood;\ndrop extension pg_trgm;",
+            [(1, "DROP TYPE mood removes an object deployed code may use"),
+             (2, "DROP EXTENSION pg_trgm removes an object deployed code may use")]),
+        Bad("drop database if exists analytics;", [(1, "DROP DATABASE analytics removes a whole database")]),
+        # a drop and re-create in a file that runs outside a transaction leaves a gap
+        Bad("-- pgrelease: no-transaction\ndrop view v;\ncreate view v as select 1 as a;",
+            [(2, "DROP VIEW v removes an object deployed code may use")]),
+    ]
+    good = [
+        "drop view active_users;\ncreate view active_users as select id, email from profiles where active;",
+        "create function tmp_backfill() returns void language sql as $$ update t set a = 1 where a is null $$;\n"
+        "select tmp_backfill();\ndrop function tmp_backfill();",
+        "drop function f(int);\ncreate function f(int) returns int language sql as $$ select $1 $$;",
+        "drop index profiles_email_idx;",
+        "create or replace view active_users as select id from profiles;",
+        "create type app.step as enum ('a', 'b');\ncreate schema scratch;\ncreate sequence scratch.s;\n"
+        "drop sequence scratch.s;\ndrop type app.step;\ndrop schema scratch;",
+    ]
+
+    def check(self, ctx: FileContext, node: Body) -> list[Hit]:
+        if ctx.kind == "DropdbStmt":
+            return [ctx.hit(f"DROP DATABASE {quote_ident(node.get('dbname', ''))} removes a whole database")]
+        kind = _KINDS.get(node.get("removeType"))
+        if kind is None:
+            return []
+        dropped = []
+        for shown, key in _objects(node):
+            if key is not None:
+                if ctx.created_earlier(key):
+                    continue
+                if ctx.transactional and ctx.recreated_later(key):
+                    continue
+            dropped.append(shown)
+        if not dropped:
+            return []
+        cascade = " CASCADE (and everything that depends on it)" if node.get("behavior") == "DROP_CASCADE" else ""
+        return [ctx.hit(f"DROP {kind} {', '.join(dropped)}{cascade} removes an object deployed code may use")]
+
 
 _KINDS = {
     "OBJECT_SCHEMA": "SCHEMA", "OBJECT_TYPE": "TYPE", "OBJECT_DOMAIN": "DOMAIN", "OBJECT_FUNCTION": "FUNCTION",
@@ -82,23 +112,3 @@ def _objects(stmt):
             shown = ".".join(quote_ident(p) for p in (rel.get("schemaname"), rel["relname"]) if p)
             key = (kind, rel.get("schemaname") or "public", rel["relname"]) if kind else None
             yield shown, key
-
-
-def check(stmt, ctx):
-    if ctx.kind == "DropdbStmt":
-        return [ctx.hit(f"DROP DATABASE {quote_ident(stmt.get('dbname', ''))} removes a whole database")]
-    kind = _KINDS.get(stmt.get("removeType"))
-    if kind is None:
-        return []
-    dropped = []
-    for shown, key in _objects(stmt):
-        if key is not None:
-            if ctx.created_earlier(key):
-                continue
-            if ctx.transactional and ctx.recreated_later(key):
-                continue
-        dropped.append(shown)
-    if not dropped:
-        return []
-    cascade = " CASCADE (and everything that depends on it)" if stmt.get("behavior") == "DROP_CASCADE" else ""
-    return [ctx.hit(f"DROP {kind} {', '.join(dropped)}{cascade} removes an object deployed code may use")]

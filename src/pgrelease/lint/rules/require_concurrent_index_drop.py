@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from ..ast import drop_relations, qualified
+from ..rule import ERROR, LOCKS, Bad, Body, FileContext, Hit, Rule
 
-ID = "require-concurrent-index-drop"
-SEVERITY = "error"
-NODES = ("DropStmt",)
-DOC = """\
+
+class RequireConcurrentIndexDrop(Rule):
+    id = "require-concurrent-index-drop"
+    category = LOCKS
+    severity = ERROR
+    nodes = ("DropStmt",)
+    doc = """\
 A plain `DROP INDEX` takes an ACCESS EXCLUSIVE lock on the index's *table*: it waits
 behind every open transaction that touched the table, and while it waits every read and
 write of the table queues behind it. `DROP INDEX CONCURRENTLY` waits for those
@@ -23,30 +27,32 @@ Not a finding: an index built earlier in the same migration (or pending set), or
 the way PostgreSQL names the indexes of a table created there (`t_pkey`, `t_email_key`,
 `t_a_idx`) - nobody depends on it yet. (An index of a partitioned table cannot be dropped concurrently: drop
 it in a quiet moment, marked `-- pgrelease: ignore require-concurrent-index-drop <reason>`.)"""
-HELP = ("use DROP INDEX CONCURRENTLY IF EXISTS (one index per statement), in a migration file of its own "
-        "starting with `-- pgrelease: no-transaction`")
-BAD = [
-    "drop index profiles_email_idx;",
-    'drop index if exists app."Orders_ref_idx" cascade;',
-    "create index t_a_idx on profiles (a);\ndrop index t_a_idx, profiles_old_idx;",
-]
-GOOD = [
-    "-- pgrelease: no-transaction\ndrop index concurrently if exists profiles_email_idx;",
-    "create index profiles_tmp_idx on profiles (email);\ndrop index profiles_tmp_idx;",
-    "create table t (a int);\ncreate index t_a_idx on t (a);\nalter index t_a_idx rename to t_a_key;\ndrop index t_a_key;",
-    "create index i on app.t (a);\ndrop index app.i;",
-    "create table t (a int, b int);\ncreate index on t (a, b);\ndrop index t_a_b_idx;",
-    "drop table profiles_old;",
-    "do $$ begin execute 'drop index profiles_email_idx'; end $$;",
-]
+    help = ("use DROP INDEX CONCURRENTLY IF EXISTS (one index per statement), in a migration file of its own "
+            "starting with `-- pgrelease: no-transaction`")
+    bad = [
+        Bad("drop index profiles_email_idx;",
+            [(1, "DROP INDEX profiles_email_idx without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on the table")]),
+        Bad('drop index if exists app."Orders_ref_idx" cascade;',
+            [(1, 'DROP INDEX app."Orders_ref_idx" without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on the table')]),
+        Bad("create index t_a_idx on profiles (a);\ndrop index t_a_idx, profiles_old_idx;",
+            [(2, "DROP INDEX profiles_old_idx without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on the table")]),
+    ]
+    good = [
+        "-- pgrelease: no-transaction\ndrop index concurrently if exists profiles_email_idx;",
+        "create index profiles_tmp_idx on profiles (email);\ndrop index profiles_tmp_idx;",
+        "create table t (a int);\ncreate index t_a_idx on t (a);\nalter index t_a_idx rename to t_a_key;\ndrop index t_a_key;",
+        "create index i on app.t (a);\ndrop index app.i;",
+        "create table t (a int, b int);\ncreate index on t (a, b);\ndrop index t_a_b_idx;",
+        "drop table profiles_old;",
+        "do $$ begin execute 'drop index profiles_email_idx'; end $$;",
+    ]
 
-
-def check(stmt, ctx):
-    if stmt.get("removeType") != "OBJECT_INDEX" or stmt.get("concurrent"):
-        return []
-    old = [rel for rel in drop_relations(stmt) if not ctx.is_new_index(rel)]
-    if not old:
-        return []
-    shown = ", ".join(qualified(rel) for rel in old)
-    return [ctx.hit(f"DROP INDEX {shown} without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on the table: "
-                    "reads and writes queue behind it")]
+    def check(self, ctx: FileContext, node: Body) -> list[Hit]:
+        if node.get("removeType") != "OBJECT_INDEX" or node.get("concurrent"):
+            return []
+        old = [rel for rel in drop_relations(node) if not ctx.is_new_index(rel)]
+        if not old:
+            return []
+        shown = ", ".join(qualified(rel) for rel in old)
+        return [ctx.hit(f"DROP INDEX {shown} without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on the table: "
+                        "reads and writes queue behind it")]

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from ..ast import alter_cmds, drop_relations, qualified, quote_ident
+from ..rule import ROBUSTNESS, WARNING, Bad, Body, FileContext, Hit, Rule
 
-ID = "require-if-not-exists"
-SEVERITY = "warning"
-NODES = ("CreateStmt", "IndexStmt", "CreateSchemaStmt", "CreateSeqStmt", "CreateExtensionStmt", "CreateTableAsStmt",
-         "ViewStmt", "CreateFunctionStmt", "CreateTrigStmt", "AlterTableStmt", "DropStmt")
-DOC = """\
+
+class RequireIfNotExists(Rule):
+    id = "require-if-not-exists"
+    category = ROBUSTNESS
+    severity = WARNING
+    nodes = ("CreateStmt", "IndexStmt", "CreateSchemaStmt", "CreateSeqStmt", "CreateExtensionStmt", "CreateTableAsStmt",
+             "ViewStmt", "CreateFunctionStmt", "CreateTrigStmt", "AlterTableStmt", "DropStmt")
+    doc = """\
 A migration that runs in one transaction is all or nothing: after a failure nothing of it
 is left, and the next push runs it again from a clean slate - so it needs no
 `IF NOT EXISTS`, and this rule stays silent for such files.
@@ -24,22 +28,51 @@ Beware `CREATE INDEX CONCURRENTLY`: a failed build leaves an INVALID index behin
 of the same name (this rule accepts that too), or check `pg_index.indisvalid` after a
 failure. An index without a name cannot be made re-runnable at all: a re-run builds a
 second copy."""
-HELP = "make the statement re-runnable: IF NOT EXISTS / OR REPLACE / IF EXISTS"
-BAD = [
-    "-- pgrelease: no-transaction\ncreate index concurrently profiles_email_idx on profiles (email);",
-    "-- pgrelease: no-transaction\ncreate table t (a int);\nalter table t add column b int;",
-    "create index concurrently on profiles (email);\nselect 1;",
-    "-- pgrelease: no-transaction\ndrop index concurrently profiles_old_idx;",
-    "-- pgrelease: no-transaction\ncreate function f() returns int language sql as $$ select 1 $$;",
-]
-GOOD = [
-    "-- pgrelease: no-transaction\ncreate index concurrently if not exists profiles_email_idx on profiles (email);",
-    "-- pgrelease: no-transaction\ndrop index concurrently if exists profiles_email_idx;\n"
-    "create index concurrently profiles_email_idx on profiles (email);",
-    "create table t (a int);\ncreate index t_a_idx on t (a);",
-    "-- pgrelease: no-transaction\ncreate table if not exists t (a int);\n"
-    "alter table t add column if not exists b int;\ncreate or replace view v as select 1 as a;",
-]
+    help = "make the statement re-runnable: IF NOT EXISTS / OR REPLACE / IF EXISTS"
+    bad = [
+        Bad("-- pgrelease: no-transaction\ncreate index concurrently profiles_email_idx on profiles (email);",
+            [(2, "this file runs outside a transaction")]),
+        Bad("-- pgrelease: no-transaction\ncreate table t (a int);\nalter table t add column b int;",
+            [(2, "this file runs outside a transaction"), (3, "this file runs outside a transaction")]),
+        Bad("create index concurrently on profiles (email);\nselect 1;",
+            [(1, "this file runs outside a transaction and the index on profiles has no name")]),
+        Bad("-- pgrelease: no-transaction\ndrop index concurrently profiles_old_idx;",
+            [(2, "this file runs outside a transaction")]),
+        Bad("-- pgrelease: no-transaction\ncreate function f() returns int language sql as $$ select 1 $$;",
+            [(2, "this file runs outside a transaction")]),
+    ]
+    good = [
+        "-- pgrelease: no-transaction\ncreate index concurrently if not exists profiles_email_idx on profiles (email);",
+        "-- pgrelease: no-transaction\ndrop index concurrently if exists profiles_email_idx;\n"
+        "create index concurrently profiles_email_idx on profiles (email);",
+        "create table t (a int);\ncreate index t_a_idx on t (a);",
+        "-- pgrelease: no-transaction\ncreate table if not exists t (a int);\n"
+        "alter table t add column if not exists b int;\ncreate or replace view v as select 1 as a;",
+    ]
+
+    def check(self, ctx: FileContext, node: Body) -> list[Hit]:
+        if ctx.transactional:
+            return []
+        kind = ctx.kind
+        if kind == "IndexStmt":
+            if node.get("if_not_exists"):
+                return []
+            name = node.get("idxname")
+            if not name:
+                return [ctx.hit(f"this file runs outside a transaction and the index on {qualified(node.get('relation'))} "
+                                "has no name: a re-run after a failure builds a second copy", None,
+                                "name the index and use CREATE INDEX CONCURRENTLY IF NOT EXISTS <name>")]
+            schema = node.get("relation", {}).get("schemaname") or "public"
+            if _named_index_dropped(ctx, name, schema):
+                return []
+            return [ctx.hit(f"this file runs outside a transaction: a re-run after a failure stops at CREATE INDEX "
+                            f"{quote_ident(name)} (already exists)", None,
+                            "use IF NOT EXISTS, or DROP INDEX CONCURRENTLY IF EXISTS first (a failed concurrent build "
+                            "leaves an INVALID index that IF NOT EXISTS would keep)")]
+        what = _not_rerunnable(kind, node)
+        if not what:
+            return []
+        return [ctx.hit(f"this file runs outside a transaction: a re-run after a failure stops at {what}")]
 
 
 def _named_index_dropped(ctx, name, schema):
@@ -49,31 +82,6 @@ def _named_index_dropped(ctx, name, schema):
                 if rel["relname"] == name and (rel.get("schemaname") or schema) == schema:
                     return True
     return False
-
-
-def check(stmt, ctx):
-    if ctx.transactional:
-        return []
-    kind = ctx.kind
-    if kind == "IndexStmt":
-        if stmt.get("if_not_exists"):
-            return []
-        name = stmt.get("idxname")
-        if not name:
-            return [ctx.hit(f"this file runs outside a transaction and the index on {qualified(stmt.get('relation'))} "
-                            "has no name: a re-run after a failure builds a second copy", None,
-                            "name the index and use CREATE INDEX CONCURRENTLY IF NOT EXISTS <name>")]
-        schema = stmt.get("relation", {}).get("schemaname") or "public"
-        if _named_index_dropped(ctx, name, schema):
-            return []
-        return [ctx.hit(f"this file runs outside a transaction: a re-run after a failure stops at CREATE INDEX "
-                        f"{quote_ident(name)} (already exists)", None,
-                        "use IF NOT EXISTS, or DROP INDEX CONCURRENTLY IF EXISTS first (a failed concurrent build "
-                        "leaves an INVALID index that IF NOT EXISTS would keep)")]
-    what = _not_rerunnable(kind, stmt)
-    if not what:
-        return []
-    return [ctx.hit(f"this file runs outside a transaction: a re-run after a failure stops at {what}")]
 
 
 def _not_rerunnable(kind, stmt):

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from ..ast import alter_cmds, bool_option, def_options, drop_relations, qualified
+from ..rule import ROBUSTNESS, WARNING, Bad, Body, FileContext, Hit, Rule
 
-ID = "require-lock-timeout"
-SEVERITY = "warning"
-DEFAULT_ENABLED = False
-NODES = ("AlterTableStmt", "DropStmt", "TruncateStmt", "RenameStmt", "LockStmt", "VacuumStmt", "ClusterStmt",
-         "ReindexStmt", "AlterObjectSchemaStmt", "RefreshMatViewStmt")
-DOC = """\
+
+class RequireLockTimeout(Rule):
+    id = "require-lock-timeout"
+    category = ROBUSTNESS
+    severity = WARNING
+    default_enabled = False
+    nodes = ("AlterTableStmt", "DropStmt", "TruncateStmt", "RenameStmt", "LockStmt", "VacuumStmt", "ClusterStmt",
+             "ReindexStmt", "AlterObjectSchemaStmt", "RefreshMatViewStmt")
+    doc = """\
 A statement that needs an ACCESS EXCLUSIVE lock waits behind any long-running query on the
 table, and while it waits every other query queues behind *it*: a one-millisecond
 `ALTER TABLE` can stall the application for as long as the slowest open transaction.
@@ -23,25 +27,45 @@ that take ACCESS EXCLUSIVE locks on tables that existed before the migration - n
 plain `CREATE TABLE` (squawk#673) - and reports the first one per file.
 
 Safe alternative: `SET lock_timeout = '5s';` (or `SET LOCAL`) at the top of the file."""
-HELP = "start the file with SET lock_timeout = '5s'; (pgrelease push sets one itself)"
-BAD = [
-    "alter table profiles add column nickname text;",
-    "truncate audit_log;\nalter table profiles drop column email;",
-    "set lock_timeout = 0;\nalter table profiles rename column a to b;",
-    "alter table profiles rename to users;",
-    "refresh materialized view daily_totals;",
-    "-- pgrelease: no-transaction\nalter table measurements detach partition measurements_2020 concurrently;",
-]
-GOOD = [
-    "set lock_timeout = '5s';\nalter table profiles add column nickname text;",
-    "select set_config('lock_timeout', '2s', true);\nalter table profiles add column nickname text;",
-    "create table t (a int);\nalter table t add column b int;",
-    "alter table profiles validate constraint profiles_email_nn;",
-    "create index concurrently i on profiles (email);",
-    "refresh materialized view concurrently daily_totals;",
-    "create table m_2020 partition of measurements for values in (2020);\n"
-    "alter table measurements detach partition m_2020 concurrently;",
-]
+    help = "start the file with SET lock_timeout = '5s'; (pgrelease push sets one itself)"
+    bad = [
+        Bad("alter table profiles add column nickname text;",
+            [(1, "this statement takes an ACCESS EXCLUSIVE lock on profiles and no lock_timeout is set")]),
+        Bad("truncate audit_log;\nalter table profiles drop column email;",
+            [(1, "this statement takes an ACCESS EXCLUSIVE lock on audit_log and no lock_timeout is set")]),
+        Bad("set lock_timeout = 0;\nalter table profiles rename column a to b;",
+            [(2, "this statement takes an ACCESS EXCLUSIVE lock on profiles and no lock_timeout is set")]),
+        Bad("alter table profiles rename to users;",
+            [(1, "this statement takes an ACCESS EXCLUSIVE lock on profiles and no lock_timeout is set")]),
+        Bad("refresh materialized view daily_totals;",
+            [(1, "this statement takes an ACCESS EXCLUSIVE lock on daily_totals and no lock_timeout is set")]),
+        Bad("-- pgrelease: no-transaction\nalter table measurements detach partition measurements_2020 concurrently;",
+            [(2, "this statement takes an ACCESS EXCLUSIVE lock on measurements_2020 and no lock_timeout is set")]),
+    ]
+    good = [
+        "set lock_timeout = '5s';\nalter table profiles add column nickname text;",
+        "select set_config('lock_timeout', '2s', true);\nalter table profiles add column nickname text;",
+        "create table t (a int);\nalter table t add column b int;",
+        "alter table profiles validate constraint profiles_email_nn;",
+        "create index concurrently i on profiles (email);",
+        "refresh materialized view concurrently daily_totals;",
+        "create table m_2020 partition of measurements for values in (2020);\n"
+        "alter table measurements detach partition m_2020 concurrently;",
+    ]
+
+    def start_file(self, ctx: FileContext) -> None:
+        self.reported = False  # the first such statement of a file is reported, not the others
+
+    def check(self, ctx: FileContext, node: Body) -> list[Hit]:
+        if ctx.lock_timeout or self.reported:
+            return []
+        old = [r for r in _targets(node, ctx) if r and not ctx.is_new(r)]
+        if not old:
+            return []
+        self.reported = True
+        return [ctx.hit(f"this statement takes an ACCESS EXCLUSIVE lock on {qualified(old[0])} and no lock_timeout is "
+                        "set: while it waits for the lock, every query on the table queues behind it")]
+
 
 # ALTER TABLE subcommands that take a weaker lock than ACCESS EXCLUSIVE.
 _WEAKER = frozenset({
@@ -94,17 +118,3 @@ def _targets(stmt, ctx):
             return []
         return [stmt.get("relation") or {"relname": stmt.get("name", "")}]
     return []
-
-
-def check(stmt, ctx):
-    if ctx.lock_timeout:
-        return []
-    state = ctx.state(ID)
-    if state.get("reported"):
-        return []
-    old = [r for r in _targets(stmt, ctx) if r and not ctx.is_new(r)]
-    if not old:
-        return []
-    state["reported"] = True
-    return [ctx.hit(f"this statement takes an ACCESS EXCLUSIVE lock on {qualified(old[0])} and no lock_timeout is "
-                    "set: while it waits for the lock, every query on the table queues behind it")]

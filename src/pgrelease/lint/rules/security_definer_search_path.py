@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..ast import bool_option, def_options, names, quote_ident
 from ..context import function_key
+from ..rule import ERROR, TYPES, Bad, Body, FileContext, Hit, Rule, RunInfo
 
-ID = "security-definer-search-path"
-SEVERITY = "error"
-NODES = ("CreateFunctionStmt", "AlterFunctionStmt", "DropStmt")
-DOC = """\
+
+class SecurityDefinerSearchPath(Rule):
+    id = "security-definer-search-path"
+    category = TYPES
+    severity = ERROR
+    nodes = ("CreateFunctionStmt", "AlterFunctionStmt", "DropStmt")
+    doc = """\
 A `SECURITY DEFINER` function runs with its owner's privileges (on Supabase usually
 `postgres`) but resolves unqualified names through the *caller's* `search_path`. A caller
 who can create objects in any schema on that path can plant a function or operator that
@@ -23,25 +29,66 @@ a `CREATE OR REPLACE` of the same function, or its `DROP`.
 
 Safe alternative: `SET search_path = ''` and schema-qualify every name in the body (or
 `SET search_path = pg_catalog, public` with care)."""
-HELP = "add SET search_path = '' to the function and schema-qualify the names in its body"
-BAD = [
-    "create function public.is_admin() returns boolean language sql security definer as $$ "
-    "select exists (select 1 from admins where user_id = auth.uid()) $$;",
-    "create or replace procedure app.purge() language plpgsql security definer as $$ begin delete from t; end $$;",
-    "alter function public.is_admin() security definer;",
-]
-GOOD = [
-    "create function public.is_admin() returns boolean language sql security definer set search_path = '' as $$ "
-    "select exists (select 1 from public.admins where user_id = auth.uid()) $$;",
-    "create function f() returns int language sql security invoker as $$ select 1 $$;",
-    "create function f() returns int language sql security definer set search_path from current as 'select 1';",
-    "alter function f() set search_path = pg_catalog, public;",
-    {"files": {"20240101000000_admin.sql": "create function public.is_admin(uid uuid[]) returns boolean language sql"
-                                           " security definer as $$ select true $$;",
-               "20240201000000_fix.sql": "alter function public.is_admin(uuid[]) set search_path = '';"}},
-    "create function f() returns int language sql security definer as 'select 1';\n"
-    "create or replace function f() returns int language sql security definer set search_path = '' as 'select 1';",
-]
+    help = "add SET search_path = '' to the function and schema-qualify the names in its body"
+    bad = [
+        Bad("create function public.is_admin() returns boolean language sql security definer as $$ "
+            "select exists (select 1 from admins where user_id = auth.uid()) $$;",
+            [(1, "SECURITY DEFINER FUNCTION public.is_admin has no fixed search_path")]),
+        Bad("create or replace procedure app.purge() language plpgsql security definer as $$ begin delete from t; end $$;",
+            [(1, "SECURITY DEFINER PROCEDURE app.purge has no fixed search_path")]),
+        Bad("alter function public.is_admin() security definer;",
+            [(1, "SECURITY DEFINER FUNCTION public.is_admin has no fixed search_path")]),
+    ]
+    good = [
+        "create function public.is_admin() returns boolean language sql security definer set search_path = '' as $$ "
+        "select exists (select 1 from public.admins where user_id = auth.uid()) $$;",
+        "create function f() returns int language sql security invoker as $$ select 1 $$;",
+        "create function f() returns int language sql security definer set search_path from current as 'select 1';",
+        "alter function f() set search_path = pg_catalog, public;",
+        {"files": {"20240101000000_admin.sql": "create function public.is_admin(uid uuid[]) returns boolean language sql"
+                                               " security definer as $$ select true $$;",
+                   "20240201000000_fix.sql": "alter function public.is_admin(uuid[]) set search_path = '';"}},
+        "create function f() returns int language sql security definer as 'select 1';\n"
+        "create or replace function f() returns int language sql security definer set search_path = '' as 'select 1';",
+    ]
+
+    def __init__(self) -> None:
+        # findings wait for the rest of the run, by routine: a later statement may settle them
+        self.waiting: dict[tuple[Any, ...], Hit] = {}
+
+    def check(self, ctx: FileContext, node: Body) -> list[Hit]:
+        waiting = self.waiting
+        if ctx.kind == "DropStmt":
+            if node.get("removeType") in ("OBJECT_FUNCTION", "OBJECT_PROCEDURE", "OBJECT_ROUTINE"):
+                for obj in node.get("objects", ()):
+                    _settle(waiting, _object_key(obj.get("ObjectWithArgs", {})))
+            return []
+        if ctx.kind == "CreateFunctionStmt":
+            options = node.get("options")
+            parts = names(node.get("funcname"))
+            what = "PROCEDURE" if node.get("is_procedure") else "FUNCTION"
+            key = _create_key(node)
+            waiting.pop(key, None)  # this definition replaces an earlier one
+        else:
+            options = node.get("actions")
+            parts = names(node.get("func", {}).get("objname"))
+            what = "FUNCTION"
+            key = _object_key(node.get("func", {}))
+            if _settles(options):
+                _settle(waiting, key)
+                return []
+        security = def_options(options).get("security")
+        if security is None or not bool_option(security) or _search_path_fixed(options):
+            return []
+        name = ".".join(quote_ident(p) for p in parts)
+        hit = ctx.hit(f"SECURITY DEFINER {what} {name} has no fixed search_path: callers can make it run their "
+                      "objects with the owner's privileges", security)
+        hit.source = ctx
+        waiting[key] = hit
+        return []
+
+    def finish_run(self, run: RunInfo) -> list[Hit]:
+        return list(self.waiting.values())
 
 
 def _search_path_fixed(options) -> bool:
@@ -80,40 +127,3 @@ def _settle(waiting, key) -> None:
     for other in list(waiting):
         if other == key or (key[2] is None and other[:2] == key[:2]):
             del waiting[other]
-
-
-def check(stmt, ctx):
-    """Findings wait for the rest of the run: a later statement may settle them."""
-    waiting = ctx.run_state(ID).setdefault("waiting", {})
-    if ctx.kind == "DropStmt":
-        if stmt.get("removeType") in ("OBJECT_FUNCTION", "OBJECT_PROCEDURE", "OBJECT_ROUTINE"):
-            for obj in stmt.get("objects", ()):
-                _settle(waiting, _object_key(obj.get("ObjectWithArgs", {})))
-        return []
-    if ctx.kind == "CreateFunctionStmt":
-        options = stmt.get("options")
-        parts = names(stmt.get("funcname"))
-        what = "PROCEDURE" if stmt.get("is_procedure") else "FUNCTION"
-        key = _create_key(stmt)
-        waiting.pop(key, None)  # this definition replaces an earlier one
-    else:
-        options = stmt.get("actions")
-        parts = names(stmt.get("func", {}).get("objname"))
-        what = "FUNCTION"
-        key = _object_key(stmt.get("func", {}))
-        if _settles(options):
-            _settle(waiting, key)
-            return []
-    security = def_options(options).get("security")
-    if security is None or not bool_option(security) or _search_path_fixed(options):
-        return []
-    name = ".".join(quote_ident(p) for p in parts)
-    hit = ctx.hit(f"SECURITY DEFINER {what} {name} has no fixed search_path: callers can make it run their "
-                  "objects with the owner's privileges", security)
-    hit.source = ctx
-    waiting[key] = hit
-    return []
-
-
-def finish_run(run):
-    return list(run.run_state(ID).get("waiting", {}).values())

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-ID = "syntax-error"
-SEVERITY = "error"
-NODES = ()
-DOC = """\
+from ..rule import ERROR, LINTER, Bad, Hit, Rule
+
+
+class SyntaxError(Rule):
+    id = "syntax-error"
+    category = LINTER
+    severity = ERROR
+    doc = """\
 Every statement is parsed with PostgreSQL's own grammar (libpg_query, through pglast), so
 anything the server would reject as a syntax error is reported here, with the line and
 column of the offending token - before the migration reaches a database. The file-level
@@ -16,21 +20,17 @@ under this id too.
 The other statements of the file are still checked. Bodies of functions and `DO` blocks
 are strings to the SQL grammar: their contents are not parsed here (plpgsql is checked when
 the function is created, or by `supabase db lint`)."""
-HELP = "fix the SQL; the server would reject this statement"
-BAD = [
-    "create tabel profiles (id bigint);",
-    "select 1;\nalter table profiles add column;",
-    "create table t (a int);\n\\i other.sql",
-    "select 'unterminated;",
-    "-- pgrelease: no-transation\nselect 1;",
-]
-GOOD = [
-    "create table profiles (id bigint);",
-    "do $$ begin this is not sql at all; end $$;",
-    "create function f() returns int language plpgsql as $$ begin retrun 1; end $$;",
-    "-- pgrelease: no-transaction\nselect 1;",
-]
-
-
-def check(stmt, ctx):  # reported by the engine while parsing
-    return []
+    help = "fix the SQL; the server would reject this statement"
+    bad = [
+        Bad("create tabel profiles (id bigint);", [(1, 'syntax error at or near "tabel"')]),
+        Bad("select 1;\nalter table profiles add column;", [(2, "syntax error at end of input")]),
+        Bad("create table t (a int);\n\\i other.sql", [(2, 'psql meta-command \\i on line 2 cannot run here')]),
+        Bad("select 'unterminated;", [(1, "unterminated quoted string starting on line 1")]),
+        Bad("-- pgrelease: no-transation\nselect 1;", [(1, "unknown pgrelease directive 'no-transation' on line 1")]),
+    ]
+    good = [
+        "create table profiles (id bigint);",
+        "do $$ begin this is not sql at all; end $$;",
+        "create function f() returns int language plpgsql as $$ begin retrun 1; end $$;",
+        "-- pgrelease: no-transaction\nselect 1;",
+    ]
