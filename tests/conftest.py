@@ -9,7 +9,6 @@ the DSN's user must be allowed to CREATE DATABASE.
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +17,8 @@ import pytest
 from pgrelease.db.connect import connect
 from pgrelease.db.dsn import Dsn
 from pgrelease.db.embedded import EmbeddedServer
+
+from tests.helpers import create_database, drop_database
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
@@ -49,26 +50,14 @@ def server_dsn() -> Iterator[Dsn]:
         server.stop()
 
 
-def _create_database(server_dsn: Dsn, prefix: str = "t") -> Dsn:
-    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
-    with connect(server_dsn) as conn:
-        conn.execute(f'create database "{name}"')
-    return server_dsn.with_dbname(name)
-
-
-def _drop_database(server_dsn: Dsn, dsn: Dsn) -> None:
-    with connect(server_dsn) as conn:
-        conn.execute(f'drop database if exists "{dsn.dbname}" with (force)')
-
-
 @pytest.fixture
 def fresh_db(server_dsn: Dsn) -> Iterator[Dsn]:
     """A new, empty database on the test server; dropped afterwards."""
-    dsn = _create_database(server_dsn)
+    dsn = create_database(server_dsn)
     try:
         yield dsn
     finally:
-        _drop_database(server_dsn, dsn)
+        drop_database(server_dsn, dsn)
 
 
 @pytest.fixture
@@ -77,13 +66,13 @@ def make_db(server_dsn: Dsn) -> Iterator:
     made: list[Dsn] = []
 
     def factory() -> Dsn:
-        dsn = _create_database(server_dsn)
+        dsn = create_database(server_dsn)
         made.append(dsn)
         return dsn
 
     yield factory
     for dsn in made:
-        _drop_database(server_dsn, dsn)
+        drop_database(server_dsn, dsn)
 
 
 @pytest.fixture

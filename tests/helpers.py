@@ -2,7 +2,25 @@
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
+
+
+def create_database(server_dsn, prefix: str = "t"):  # noqa: ANN001, ANN201 - Dsn in, Dsn out
+    """A new, empty database on the test server (the caller drops it with drop_database)."""
+    from pgrelease.db.connect import connect
+
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    with connect(server_dsn) as conn:
+        conn.execute(f'create database "{name}"')
+    return server_dsn.with_dbname(name)
+
+
+def drop_database(server_dsn, dsn) -> None:  # noqa: ANN001
+    from pgrelease.db.connect import connect
+
+    with connect(server_dsn) as conn:
+        conn.execute(f'drop database if exists "{dsn.dbname}" with (force)')
 
 
 class Project:
