@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .db.connect import ConnectOptions, connect
 from .db.dsn import Dsn
@@ -27,6 +28,11 @@ from .migrations.files import MIGRATIONS_DIR, MigrationSet, discover
 from .migrations.outcome import MigrationEntry
 from .report.model import Report
 from .report.steps import push_step
+
+if TYPE_CHECKING:
+    from .pipeline.drift import DriftOptions
+    from .pipeline.impact import ImpactOptions, ImpactPolicy
+    from .pipeline.shadow import ShadowOptions
 
 
 def push(workdir: Path, dsn: Dsn, options: PushOptions = PushOptions(), *,
@@ -162,26 +168,79 @@ def repair(workdir: Path, dsn: Dsn, status_value: str, versions: list[str], *,
     return report
 
 
-# The other commands, loaded on first use (``pgrelease push`` need not import pglast).
+# The commands over a shadow replay import their pipeline modules when called (``pgrelease
+# push`` need not import pglast). They live here, not beside their results: report.steps
+# knows the results' types, so a results module that built its own Report would import it back.
+
+
+def shadow(workdir: Path, options: ShadowOptions | None = None, *, connect_options: ConnectOptions | None = None,
+           progress: ProgressFn | None = None) -> Report:
+    """``pgrelease shadow``: a report of one step."""
+    from .pipeline.shadow import ShadowOptions, replayed_shadow
+    from .report.steps import shadow_step
+
+    options = options if options is not None else ShadowOptions()
+    with replayed_shadow(workdir, options, connect_options=connect_options, progress=progress) as run:
+        return Report.of("shadow", shadow_step(run), target=run.label)
+
+
+def drift(workdir: Path, target: Dsn, options: DriftOptions | None = None, *,
+          connect_options: ConnectOptions | None = None, progress: ProgressFn | None = None) -> Report:
+    """``pgrelease drift``: the target against a shadow replay of what it applied."""
+    from .pipeline.drift import DriftOptions, drift as measure_drift
+    from .report.steps import drift_step
+
+    options = options if options is not None else DriftOptions()
+    result = measure_drift(workdir, target, options, connect_options=connect_options, progress=progress)
+    return Report.of("drift", drift_step(result, with_sql=options.with_sql), target=target.masked())
+
+
+def diff(from_dsn: Dsn, to_dsn: Dsn, options: DriftOptions | None = None, *,
+         connect_options: ConnectOptions | None = None) -> Report:
+    """``pgrelease diff``: how the schema of ``to_dsn`` differs from ``from_dsn``."""
+    from .catalog import diff_databases
+    from .pipeline.drift import DriftOptions
+    from .report.model import Step
+    from .report.steps import diff_checks
+
+    options = options if options is not None else DriftOptions()
+    result = diff_databases(from_dsn, to_dsn, include_schemas=options.schemas,
+                            exclude_schemas=options.exclude_schemas, options=connect_options)
+    step = Step("diff")
+    diff_checks(step, result, check_name="schema diff", with_sql=options.with_sql)
+    return Report.of("diff", step, target=f"{from_dsn.masked()} -> {to_dsn.masked()}")
+
+
+def impact(workdir: Path, target: Dsn | None = None, options: ImpactOptions | None = None, *,
+           policy: ImpactPolicy | None = None, connect_options: ConnectOptions | None = None,
+           progress: ProgressFn | None = None) -> Report:
+    """``pgrelease impact``: a report of one step (exit 1 when the policy fails a lock)."""
+    from .pipeline.impact import ImpactOptions, evaluate, load_impact_policy, measure
+    from .report.steps import impact_step
+
+    options = options if options is not None else ImpactOptions()
+    policy = policy if policy is not None else load_impact_policy(Path(workdir))
+    result = measure(workdir, target, options, connect_options=connect_options, progress=progress)
+    evaluate(result, policy)
+    return Report.of("impact", impact_step(result), target=result.target)
+
+
+# The other commands, loaded on first use.
 _ELSEWHERE = {
-    "shadow": ("pgrelease.pipeline.shadow", "shadow"),
     "ShadowOptions": ("pgrelease.pipeline.shadow", "ShadowOptions"),
     "lint": ("pgrelease.lint", "lint_report"),
-    "drift": ("pgrelease.pipeline.drift", "drift_report"),
-    "diff": ("pgrelease.pipeline.drift", "diff_report"),
     "DriftOptions": ("pgrelease.pipeline.drift", "DriftOptions"),
     "gate": ("pgrelease.pipeline.gate", "gate"),
     "GateOptions": ("pgrelease.pipeline.gate", "GateOptions"),
     "promote": ("pgrelease.pipeline.promote", "promote"),
     "PromoteOptions": ("pgrelease.pipeline.promote", "PromoteOptions"),
-    "impact": ("pgrelease.pipeline.impact", "impact_report"),
     "ImpactOptions": ("pgrelease.pipeline.impact", "ImpactOptions"),
     "verify": ("pgrelease.checks.sqlscripts", "verify"),
     "guard": ("pgrelease.checks.guard", "check"),
     "health": ("pgrelease.checks.health", "health"),
 }
 
-__all__ = ["PushOptions", "new", "push", "repair", "status", *_ELSEWHERE]
+__all__ = ["PushOptions", "diff", "drift", "impact", "new", "push", "repair", "shadow", "status", *_ELSEWHERE]
 
 
 def __getattr__(name: str):  # noqa: ANN202 - PEP 562 lazy attributes

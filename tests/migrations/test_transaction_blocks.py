@@ -29,7 +29,8 @@ from pgrelease.migrations.files import discover
 from pgrelease.migrations.parse import WRAPPER_NOTE, parse_migration
 from pgrelease.migrations.split import split_sql
 from pgrelease.pipeline.gate import GateOptions, gate
-from pgrelease.pipeline.shadow import ShadowOptions, shadow
+from pgrelease.commands import shadow
+from pgrelease.pipeline.shadow import ShadowOptions
 
 REPO = Path(__file__).resolve().parents[2]
 KANBAN = REPO / "tests" / "fixtures" / "transaction_files" / "kanban"

@@ -15,7 +15,8 @@ from pgrelease.db.connect import connect
 from pgrelease.db.embedded import EmbeddedServer, find_binaries
 from pgrelease.migrations.apply import PushOptions, push
 from pgrelease.migrations.files import discover
-from pgrelease.pipeline.drift import DriftOptions, drift_report
+from pgrelease.commands import drift as drift_report
+from pgrelease.pipeline.drift import DriftOptions
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "acme"
 

@@ -28,7 +28,8 @@ from pgrelease.db.connect import connect
 from pgrelease.migrations.apply import PushOptions, push
 from pgrelease.migrations.files import discover
 from pgrelease.migrations.parse import parse_migration
-from pgrelease.pipeline.shadow import preinstalled_extensions, required_extensions, shadow
+from pgrelease.commands import shadow
+from pgrelease.pipeline.shadow import preinstalled_extensions, required_extensions
 
 REAL_WORLD = Path(__file__).resolve().parent / "real_world"
 DBPULL = REAL_WORLD / "dbpull_pg15"

@@ -11,7 +11,8 @@ from click.testing import CliRunner
 
 from pgrelease.cli import main
 from pgrelease.db.connect import connect
-from pgrelease.pipeline.shadow import ShadowOptions, shadow
+from pgrelease.commands import shadow
+from pgrelease.pipeline.shadow import ShadowOptions
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "examples" / "acme"

@@ -24,7 +24,8 @@ from pgrelease.migrations.apply import PushOptions, push
 from pgrelease.migrations.files import discover
 from pgrelease.pipeline.drift import DriftOptions, drift
 from pgrelease.pipeline.gate import GateOptions, gate
-from pgrelease.pipeline.shadow import ShadowOptions, replayed_shadow, shadow, shadow_binaries_for_target
+from pgrelease.commands import shadow
+from pgrelease.pipeline.shadow import ShadowOptions, replayed_shadow, shadow_binaries_for_target
 
 HOSTED = Path(__file__).resolve().parents[1] / "fixtures" / "hosted"
 EMBEDDED_MAJOR = find_binaries(None).major

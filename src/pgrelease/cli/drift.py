@@ -11,7 +11,8 @@ from .types import POSITIVE_SECONDS
 from .options import Progress, dsn_from, output_options, reporting, target_options, workdir_option
 from ..db.connect import ConnectOptions
 from ..db.dsn import Dsn
-from ..pipeline.drift import DriftOptions, diff_report, drift_report
+from ..commands import diff as diff_report, drift as drift_report
+from ..pipeline.drift import DriftOptions
 
 
 def schema_options(fn):  # noqa: ANN001, ANN201

@@ -33,7 +33,8 @@ def impact(workdir: Path, target, connect_options, shadow_url: str | None, pg_bi
     Without a target: every migration, on an empty project.
     Exit 1 when the [impact] policy of pgrelease.toml fails a lock, 2 usage, 3 environment."""
     from ..db.dsn import Dsn
-    from ..pipeline.impact import ImpactOptions, impact_report, load_impact_policy
+    from ..commands import impact as impact_report
+    from ..pipeline.impact import ImpactOptions, load_impact_policy
     from ..pipeline.shadow import ShadowOptions, for_target
 
     policy = load_impact_policy(workdir)  # a bad [impact] table is exit 2 before anything connects

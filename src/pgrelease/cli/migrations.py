@@ -107,7 +107,8 @@ def shadow(workdir: Path, shadow_url: str | None, pg_bin: str | None, no_baselin
     """Replay every migration on a throwaway database, then run smoke and verify SQL."""
     from ..db.dsn import Dsn
     from ..db.options import ConnectOptions
-    from ..pipeline.shadow import ShadowOptions, shadow as run_shadow
+    from ..commands import shadow as run_shadow
+    from ..pipeline.shadow import ShadowOptions
 
     options = ShadowOptions(shadow_url=Dsn.parse(shadow_url) if shadow_url else None, baseline=not no_baseline,
                             pg_bin=pg_bin, run_checks=not no_checks)

@@ -16,8 +16,6 @@ from ..db.connect import ConnectOptions, connect
 from ..db.dsn import Dsn
 from ..migrations import history
 from ..migrations.files import discover
-from ..report.model import Report, Step
-from ..report.steps import diff_checks, drift_step
 from .shadow import ProgressFn, ShadowOptions, ShadowRun, for_target, replayed_shadow
 
 
@@ -121,18 +119,3 @@ def drift(workdir: Path, target: Dsn, options: DriftOptions = DriftOptions(), *,
             compare_with_shadow(run, target, result, options, connect_options)
     result.duration_ms = (time.perf_counter() - started) * 1000
     return result
-
-
-def diff_report(from_dsn: Dsn, to_dsn: Dsn, options: DriftOptions = DriftOptions(), *,
-                connect_options: ConnectOptions | None = None) -> Report:
-    result = diff_databases(from_dsn, to_dsn, include_schemas=options.schemas,
-                            exclude_schemas=options.exclude_schemas, options=connect_options)
-    step = Step("diff")
-    diff_checks(step, result, check_name="schema diff", with_sql=options.with_sql)
-    return Report.of("diff", step, target=f"{from_dsn.masked()} -> {to_dsn.masked()}")
-
-
-def drift_report(workdir: Path, target: Dsn, options: DriftOptions = DriftOptions(), *,
-                 connect_options: ConnectOptions | None = None, progress: ProgressFn | None = None) -> Report:
-    result = drift(workdir, target, options, connect_options=connect_options, progress=progress)
-    return Report.of("drift", drift_step(result, with_sql=options.with_sql), target=target.masked())

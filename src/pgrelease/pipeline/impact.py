@@ -629,16 +629,3 @@ def measure(workdir: Path, target: Dsn | None = None, options: ImpactOptions = I
         add_sizes(result, target, connect_options)
     result.duration_ms = (time.perf_counter() - started) * 1000
     return result
-
-
-def impact_report(workdir: Path, target: Dsn | None = None, options: ImpactOptions = ImpactOptions(), *,
-                  policy: ImpactPolicy | None = None, connect_options: ConnectOptions | None = None,
-                  progress: ProgressFn | None = None):  # noqa: ANN201 - Report
-    """``pgrelease impact``: a report of one step (exit 1 when the policy fails a lock)."""
-    from ..report.model import Report
-    from ..report.steps import impact_step
-
-    policy = policy if policy is not None else load_impact_policy(Path(workdir))
-    result = measure(workdir, target, options, connect_options=connect_options, progress=progress)
-    evaluate(result, policy)
-    return Report.of("impact", impact_step(result), target=result.target)
