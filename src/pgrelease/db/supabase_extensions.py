@@ -26,6 +26,7 @@ class SupabaseExtension:
     pg17: str | None
     shadow: str  # "embedded", "standin" or "local:<Debian package with <major>>"
     also: tuple[str, ...] = ()  # other versions the stand-in installs with VERSION '...'
+    shipped: tuple[tuple[int, tuple[str, ...]], ...] = ()  # (major, every version the image builds for it)
 
     @staticmethod
     def column(major: int | None) -> str:
@@ -34,6 +35,17 @@ class SupabaseExtension:
     def version(self, major: int | None = None) -> str | None:
         """What ``create extension`` installs on a project of ``major`` (default: a new one, 17)."""
         return getattr(self, self.column(major))
+
+    def shipped_on(self, major: int | None = None) -> tuple[str, ...]:
+        """Every version ``create extension ... version '...'`` installs on a project of ``major``."""
+        column = 17 if major is None or major >= 17 else 15
+        return dict(self.shipped).get(column, ())
+
+    @property
+    def all_versions(self) -> tuple[str, ...]:
+        """Every version hosted Supabase ships on any major (defaults first), contrib excluded."""
+        found = [self.pg17, self.pg15, *self.also, *(v for _, versions in self.shipped for v in versions)]
+        return tuple(v for v in dict.fromkeys(found) if v and v != "contrib")
 
     def offered_on(self, major: int | None = None) -> bool:
         return self.version(major) is not None
@@ -61,7 +73,8 @@ def load() -> dict:
 def supabase_extensions() -> dict[str, SupabaseExtension]:
     """name -> SupabaseExtension, for every extension hosted Supabase offers on 15 or 17."""
     return {row["name"]: SupabaseExtension(row["name"], row["schema"], row.get("pg15"), row.get("pg17"),
-                                           row["shadow"], tuple(row.get("also", ())))
+                                           row["shadow"], tuple(row.get("also", ())),
+                                           tuple((int(m), tuple(v)) for m, v in row.get("shipped", {}).items()))
             for row in load()["extensions"]}
 
 
