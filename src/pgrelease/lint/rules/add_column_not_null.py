@@ -23,7 +23,8 @@ migration is not a finding.
 Safe alternative: add the column nullable (or `NOT NULL DEFAULT <constant>`, instant since
 PostgreSQL 11), backfill, and enforce NOT NULL later with a validated
 `CHECK (c IS NOT NULL) NOT VALID` + `VALIDATE CONSTRAINT` (see `set-not-null`)."""
-    help = "add the column nullable (or NOT NULL with a constant DEFAULT), backfill, then enforce NOT NULL via a validated CHECK"
+    help = ("add the column nullable (or NOT NULL with a constant DEFAULT), backfill, then enforce NOT NULL via a "
+            "validated CHECK")
     bad = [
         Bad("alter table profiles add column plan text not null;",
             [(1, "new column plan of profiles is NOT NULL without a default")]),
@@ -48,8 +49,9 @@ PostgreSQL 11), backfill, and enforce NOT NULL later with a validated
             if kinds & _FILLED or type_names(col.get("typeName")) in _SERIALS:
                 continue
             if "CONSTR_NOTNULL" in kinds or "CONSTR_PRIMARY" in kinds:
-                out.append(ctx.hit(f"new column {quote_ident(col.get('colname', ''))} of {qualified(relation)} is NOT NULL "
-                                   "without a default: it fails on a table with rows and breaks inserts from deployed code",
+                out.append(ctx.hit(f"new column {quote_ident(col.get('colname', ''))} of {qualified(relation)} "
+                                   "is NOT NULL without a default: it fails on a table with rows and breaks inserts "
+                                   "from deployed code",
                                    col))
         return out
 

@@ -37,7 +37,8 @@ only), and backfill existing rows in batches."""
             [(1, "the bigserial type adds a nextval() default, which is volatile")]),
         Bad("alter table profiles add column n int generated always as identity;",
             [(1, "an identity column fills every existing row")]),
-        Bad('alter table app."Orders" add column note text, add column total numeric generated always as (price * qty) stored;',
+        Bad('alter table app."Orders" add column note text, '
+            'add column total numeric generated always as (price * qty) stored;',
             [(1, "a stored generated column is computed for every existing row")]),
         Bad("alter table profiles add column score int default my_func();",
             [(1, "its default my_func() may be volatile (the linter cannot tell; functions are VOLATILE unless")]),
@@ -49,7 +50,8 @@ only), and backfill existing rows in batches."""
         "alter table profiles add column created_at timestamptz not null default now();",
         "alter table profiles add column tags text[] default '{}'::text[];",
         "create table t (a int);\nalter table t add column token uuid default gen_random_uuid();",
-        "alter table profiles add column token uuid;\nalter table profiles alter column token set default gen_random_uuid();",
+        "alter table profiles add column token uuid;\n"
+        "alter table profiles alter column token set default gen_random_uuid();",
     ]
 
     def check(self, ctx: FileContext, node: Body) -> list[Hit]:
@@ -76,7 +78,8 @@ only), and backfill existing rows in batches."""
                         if rewrites:
                             why = f"its default {reason}"
             if why:
-                out.append(ctx.hit(f"adding {name} rewrites the whole table under an ACCESS EXCLUSIVE lock: {why}", col))
+                out.append(ctx.hit(f"adding {name} rewrites the whole table under an ACCESS EXCLUSIVE lock: {why}",
+                                   col))
         return out
 
 
@@ -118,7 +121,8 @@ def volatility(expr: Body | None) -> tuple[bool, str | None]:
             if name in _VOLATILE:
                 return True, f"{name}() is volatile"
             if name not in _STABLE and unknown is None:
-                unknown = f"{name}() may be volatile (the linter cannot tell; functions are VOLATILE unless declared otherwise)"
+                unknown = (f"{name}() may be volatile "
+                           "(the linter cannot tell; functions are VOLATILE unless declared otherwise)")
         if "SubLink" in node:
             return True, "a subquery default is not a constant"
         stack.extend(v for v in node.values() if isinstance(v, (dict, list)))

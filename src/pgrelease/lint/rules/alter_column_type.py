@@ -26,7 +26,8 @@ application over, then drop the old column later."""
     bad = [
         Bad("alter table profiles alter column age type bigint;",
             [(1, "changing the type of profiles.age to int8 locks the table and may rewrite it")]),
-        Bad('alter table app."Orders" add column note text, alter column "Total" set data type numeric(12,2) using "Total"::numeric;',
+        Bad('alter table app."Orders" add column note text, '
+            'alter column "Total" set data type numeric(12,2) using "Total"::numeric;',
             [(1, 'changing the type of app."Orders"."Total" to numeric locks the table and may rewrite it')]),
     ]
     good = [

@@ -54,8 +54,8 @@ some apps do accept anonymous inserts (a contact form) behind a strict policy; s
                 who = "anon"
             else:
                 continue
-            out.append(ctx.hit(f"GRANT {', '.join(writes)} on tables to {who}: anyone with the public anon key can write",
-                               role))
+            out.append(ctx.hit(f"GRANT {', '.join(writes)} on tables to {who}: "
+                               "anyone with the public anon key can write", role))
         return out
 
 

@@ -26,7 +26,8 @@ Safe alternative: `REINDEX ... CONCURRENTLY`; `REFRESH MATERIALIZED VIEW CONCURR
 (needs a unique index on the view); for bloat, pg_repack or a maintenance window outside
 the migration pipeline. `REINDEX SYSTEM` has no concurrent form and belongs in a
 maintenance window."""
-    help = "use REINDEX ... CONCURRENTLY; rewrite bloated tables with pg_repack or in a maintenance window, not in a migration"
+    help = ("use REINDEX ... CONCURRENTLY; rewrite bloated tables with pg_repack or in a maintenance window, "
+            "not in a migration")
     bad = [
         Bad("vacuum full profiles;", [(1, "VACUUM FULL rewrites profiles under an ACCESS EXCLUSIVE lock")]),
         Bad("vacuum (full, analyze) app.\"Orders\";",
@@ -39,7 +40,7 @@ maintenance window."""
         Bad("refresh materialized view app.daily_totals;",
             [(1, "REFRESH MATERIALIZED VIEW app.daily_totals without CONCURRENTLY blocks every read of the view")]),
         Bad("-- pgrelease: no-transaction\nreindex system;",
-            [(2, "REINDEX SYSTEM rebuilds the system catalogs' indexes under exclusive locks and has no CONCURRENTLY")]),
+            [(2, "REINDEX SYSTEM rebuilds the system catalogs' indexes under exclusive locks")]),
     ]
     good = [
         "-- pgrelease: no-transaction\nvacuum analyze profiles;",

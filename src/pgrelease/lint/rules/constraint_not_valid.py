@@ -33,11 +33,13 @@ in the next."""
             [(1, "adding FOREIGN KEY constraint orders_user_fk to orders without NOT VALID checks every row while")]),
         Bad("alter table orders add constraint positive_total check (total >= 0);",
             [(1, "adding CHECK constraint positive_total to orders without NOT VALID checks every row while writes")]),
-        Bad('alter table app."Orders" add column note text, add constraint "Orders_fk" foreign key ("UserId") references app."Users";',
-            [(1, 'adding FOREIGN KEY constraint "Orders_fk" to app."Orders" without NOT VALID checks every row while')]),
+        Bad('alter table app."Orders" add column note text, '
+            'add constraint "Orders_fk" foreign key ("UserId") references app."Users";',
+            [(1, 'adding FOREIGN KEY constraint "Orders_fk" to app."Orders" without NOT VALID checks every row')]),
         Bad("alter table orders add column user_id bigint references profiles (id);",
             [(1, "new column user_id REFERENCES another table")]),
-        Bad("alter table orders add constraint c check (total >= 0) not valid;\nalter table orders validate constraint c;",
+        Bad("alter table orders add constraint c check (total >= 0) not valid;\n"
+            "alter table orders validate constraint c;",
             [(2, "VALIDATE CONSTRAINT c runs in the same transaction that added it NOT VALID")]),
     ]
     good = [
@@ -76,15 +78,17 @@ in the next."""
                 for con in constraints(col):
                     if con.get("contype") == "CONSTR_FOREIGN":
                         out.append(ctx.hit(
-                            f"new column {quote_ident(col.get('colname', ''))} REFERENCES another table: the foreign key "
-                            f"is checked against every row of {qualified(relation)} under an ACCESS EXCLUSIVE lock", con,
+                            f"new column {quote_ident(col.get('colname', ''))} REFERENCES another table: "
+                            f"the foreign key is checked against every row of {qualified(relation)} "
+                            "under an ACCESS EXCLUSIVE lock", con,
                             "add the column without REFERENCES, then ADD CONSTRAINT ... FOREIGN KEY ... NOT VALID and "
                             "VALIDATE it in a later migration"))
             elif subtype == "AT_ValidateConstraint" and ctx.transactional:
                 if (table, sub.get("name", "")) in pending:
                     out.append(ctx.hit(
-                        f"VALIDATE CONSTRAINT {quote_ident(sub.get('name', ''))} runs in the same transaction that added it "
-                        "NOT VALID: that lock is still held, so the validation scan blocks writes", ctx.cmd_offset(i),
+                        f"VALIDATE CONSTRAINT {quote_ident(sub.get('name', ''))} runs in the same transaction "
+                        "that added it NOT VALID: that lock is still held, so the validation scan blocks writes",
+                        ctx.cmd_offset(i),
                         "validate the constraint in the next migration"))
         return out
 

@@ -21,7 +21,8 @@ inside a function or `DO` body (the linter reads statements, not procedural code
 
 Safe alternative: add the `WHERE` clause that names the rows; if all rows really must go,
 say so with `-- pgrelease: ignore delete-without-where <reason>`."""
-    help = "add a WHERE clause naming the rows to delete, or mark it `-- pgrelease: ignore delete-without-where <reason>`"
+    help = ("add a WHERE clause naming the rows to delete, "
+            "or mark it `-- pgrelease: ignore delete-without-where <reason>`")
     bad = [
         Bad("delete from profiles;", [(1, "DELETE FROM profiles has no WHERE clause: it deletes every row")]),
         Bad('delete from app."Sessions" as s;',

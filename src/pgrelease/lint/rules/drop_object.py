@@ -34,8 +34,8 @@ cleanup migration marked `-- pgrelease: ignore drop-object <reason>`."""
             [(1, "DROP SCHEMA analytics CASCADE (and everything that depends on it) removes an object deployed code")]),
         Bad("drop function public.touch_updated_at();",
             [(1, "DROP FUNCTION public.touch_updated_at() removes an object deployed code may use")]),
-        Bad("drop function public.members_of(uuid[]);\ncreate function public.members_of(uuid) returns setof uuid language sql"
-            " as $$ select $1 $$;",
+        Bad("drop function public.members_of(uuid[]);\n"
+            "create function public.members_of(uuid) returns setof uuid language sql as $$ select $1 $$;",
             [(1, "DROP FUNCTION public.members_of(uuid[]) removes an object deployed code may use")]),
         Bad("drop view active_users;", [(1, "DROP VIEW active_users removes an object deployed code may use")]),
         Bad("drop type mood;\ndrop extension pg_trgm;",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..rule import LINTER, WARNING, Bad, Hit, Rule
+from ..rule import LINTER, WARNING, Bad, Rule
 
 
 class IgnoreComment(Rule):

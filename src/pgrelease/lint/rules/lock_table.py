@@ -20,7 +20,8 @@ It is a warning, not an error: taking locks in a fixed order up front is a legit
 to avoid deadlocks between several `ALTER TABLE`s. Keep the migration short, keep
 `lock_timeout` set (pgrelease push sets one per migration), and pick the weakest mode that
 works. A table created in the same migration is not a finding."""
-    help = "keep the transaction short, use the weakest lock mode that works, and rely on lock_timeout (set by pgrelease push)"
+    help = ("keep the transaction short, use the weakest lock mode that works, "
+            "and rely on lock_timeout (set by pgrelease push)")
     bad = [
         Bad("lock table profiles;",
             [(1, "LOCK TABLE profiles in ACCESS EXCLUSIVE mode queues other sessions until the migration commits")]),

@@ -32,7 +32,8 @@ migration, `CONCURRENTLY` is unnecessary: drop it and the file stays atomic."""
     help = ("move the statement into its own migration file that starts with `-- pgrelease: no-transaction`, "
             "keeping the rest atomic")
     bad = [
-        Bad("alter table profiles add column nickname text;\ncreate index concurrently profiles_nick_idx on profiles (nickname);",
+        Bad("alter table profiles add column nickname text;\n"
+            "create index concurrently profiles_nick_idx on profiles (nickname);",
             [(2, "CREATE INDEX CONCURRENTLY cannot run inside a transaction block")]),
         Bad("create table t (a int);\ncreate index concurrently t_a_idx on t (a);",
             [(2, "CREATE INDEX CONCURRENTLY cannot run inside a transaction block")]),

@@ -21,7 +21,8 @@ versions) or `--base REF` (changed files vs. the others). A changed file that is
 than the newest existing one is also how an edit of an applied migration shows up.
 
 Safe alternative: rename the file to a fresh timestamp (`pgrelease new NAME`)."""
-    help = "rename the file to a version newer than every applied migration (pgrelease new NAME makes a fresh timestamp)"
+    help = ("rename the file to a version newer than every applied migration "
+            "(pgrelease new NAME makes a fresh timestamp)")
     bad = [
         Bad({"files": {"20240101000000_late.sql": "select 1;"}, "applied": ["20240201000000"], "pending": True},
             [(1, "version 20240101000000 is not newer than 20240201000000, which is already applied or present")]),

@@ -26,7 +26,8 @@ that can be changed without touching the column's type. (`varchar` without a len
         Bad('alter table app."Users" add column "Country" character(2);',
             [(1, 'column "Country" is char(n): prefer text')]),
         Bad('create table codes (code bpchar(3), alt "bpchar"(2));',
-            [(1, "column code is char(n): prefer text"), (1, "column alt is char(n): prefer text")]),  # char(n) under its internal name
+            # char(n) under its internal name
+            [(1, "column code is char(n): prefer text"), (1, "column alt is char(n): prefer text")]),
     ]
     good = [
         "create table profiles (id bigint, handle text check (length(handle) <= 32));",

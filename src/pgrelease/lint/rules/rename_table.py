@@ -20,7 +20,8 @@ Renaming a table created in the same migration is not a finding.
 
 Safe alternative: create the new table, or a view with the new name over the old table,
 move the application over, and remove the old name later (expand, migrate, contract)."""
-    help = "expand and contract: add the new name (a new table, or a view over the old one), move the application, drop the old name later"
+    help = ("expand and contract: add the new name (a new table, or a view over the old one), "
+            "move the application, drop the old name later")
     bad = [
         Bad("alter table profiles rename to users;",
             [(1, "ALTER TABLE profiles RENAME TO users breaks code that uses the old name")]),

@@ -33,7 +33,7 @@ build each partition's index concurrently and `ATTACH PARTITION` them.)"""
         Bad('create unique index if not exists orders_ref_key on app."Orders" using btree ("Ref");',
             [(1, 'CREATE UNIQUE INDEX on app."Orders" without CONCURRENTLY blocks writes to the table while the')]),
         Bad("create table t (a int);\ncreate index on other_table (a);",
-            [(2, "CREATE INDEX on other_table without CONCURRENTLY blocks writes to the table while the index builds")]),
+            [(2, "CREATE INDEX on other_table without CONCURRENTLY blocks writes to the table")]),
     ]
     good = [
         "-- pgrelease: no-transaction\ncreate index concurrently if not exists profiles_email_idx on profiles (email);",

@@ -40,7 +40,8 @@ it in a quiet moment, marked `-- pgrelease: ignore require-concurrent-index-drop
     good = [
         "-- pgrelease: no-transaction\ndrop index concurrently if exists profiles_email_idx;",
         "create index profiles_tmp_idx on profiles (email);\ndrop index profiles_tmp_idx;",
-        "create table t (a int);\ncreate index t_a_idx on t (a);\nalter index t_a_idx rename to t_a_key;\ndrop index t_a_key;",
+        "create table t (a int);\ncreate index t_a_idx on t (a);\n"
+        "alter index t_a_idx rename to t_a_key;\ndrop index t_a_key;",
         "create index i on app.t (a);\ndrop index app.i;",
         "create table t (a int, b int);\ncreate index on t (a, b);\ndrop index t_a_b_idx;",
         "drop table profiles_old;",

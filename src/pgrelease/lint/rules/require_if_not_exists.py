@@ -59,8 +59,9 @@ second copy."""
                 return []
             name = node.get("idxname")
             if not name:
-                return [ctx.hit(f"this file runs outside a transaction and the index on {qualified(node.get('relation'))} "
-                                "has no name: a re-run after a failure builds a second copy", None,
+                return [ctx.hit("this file runs outside a transaction and the index on "
+                                f"{qualified(node.get('relation'))} has no name: a re-run after a failure builds "
+                                "a second copy", None,
                                 "name the index and use CREATE INDEX CONCURRENTLY IF NOT EXISTS <name>")]
             schema = node.get("relation", {}).get("schemaname") or "public"
             if _named_index_dropped(ctx, name, schema):

@@ -84,7 +84,8 @@ Temporary tables are skipped. The exposed schemas are `[lint] exposed_schemas`
                 continue
             ctx.at_statement(index, ctx.base_of(index))
             hit = ctx.hit(f"table {shown} is in the exposed schema {key[0]} but neither this migration nor a later one "
-                          "enables row level security on it: the Data API serves it to anyone with the anon key", relation,
+                          "enables row level security on it: the Data API serves it to anyone with the anon key",
+                          relation,
                           f"add ALTER TABLE {shown} ENABLE ROW LEVEL SECURITY; to this migration, then create "
                           "policies for what anon and authenticated may see")
             hit.source = ctx

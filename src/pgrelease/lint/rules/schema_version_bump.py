@@ -35,7 +35,7 @@ changes the schema, when no linted migration writes the row (an `INSERT`, `UPDAT
         Bad({"files": {"20240201000000_a.sql": "create table a (id bigint);",
                        "20240202000000_b.sql": "create view v as select 1 as x;"},
              "others": {"20240101000000_baseline.sql": _BASE}, "pending": True},
-            [("20240202000000_b.sql", 1, "these pending migrations change the schema but none updates the bot_config")]),
+            [("20240202000000_b.sql", 1, "change the schema but none updates the bot_config schema_version row")]),
     ]
     good = [
         {"files": {"20240201000000_add_column.sql": "alter table profiles add column nickname text;\n"

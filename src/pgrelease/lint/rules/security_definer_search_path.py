@@ -34,7 +34,8 @@ Safe alternative: `SET search_path = ''` and schema-qualify every name in the bo
         Bad("create function public.is_admin() returns boolean language sql security definer as $$ "
             "select exists (select 1 from admins where user_id = auth.uid()) $$;",
             [(1, "SECURITY DEFINER FUNCTION public.is_admin has no fixed search_path")]),
-        Bad("create or replace procedure app.purge() language plpgsql security definer as $$ begin delete from t; end $$;",
+        Bad("create or replace procedure app.purge() language plpgsql security definer as $$ "
+            "begin delete from t; end $$;",
             [(1, "SECURITY DEFINER PROCEDURE app.purge has no fixed search_path")]),
         Bad("alter function public.is_admin() security definer;",
             [(1, "SECURITY DEFINER FUNCTION public.is_admin has no fixed search_path")]),
@@ -45,8 +46,8 @@ Safe alternative: `SET search_path = ''` and schema-qualify every name in the bo
         "create function f() returns int language sql security invoker as $$ select 1 $$;",
         "create function f() returns int language sql security definer set search_path from current as 'select 1';",
         "alter function f() set search_path = pg_catalog, public;",
-        {"files": {"20240101000000_admin.sql": "create function public.is_admin(uid uuid[]) returns boolean language sql"
-                                               " security definer as $$ select true $$;",
+        {"files": {"20240101000000_admin.sql": "create function public.is_admin(uid uuid[]) returns boolean "
+                                               "language sql security definer as $$ select true $$;",
                    "20240201000000_fix.sql": "alter function public.is_admin(uuid[]) set search_path = '';"}},
         "create function f() returns int language sql security definer as 'select 1';\n"
         "create or replace function f() returns int language sql security definer set search_path = '' as 'select 1';",

@@ -50,7 +50,8 @@ Safe alternative, over two migrations:
         "alter table profiles validate constraint email_nn;\n"
         "alter table profiles alter column email set not null;",
         {"files": {
-            "20240101000000_check.sql": "alter table profiles add constraint email_nn check (email is not null) not valid;",
+            "20240101000000_check.sql":
+                "alter table profiles add constraint email_nn check (email is not null) not valid;",
             "20240102000000_validate.sql": "alter table profiles validate constraint email_nn;",
             "20240103000000_not_null.sql": "alter table profiles alter column email set not null;",
         }},
@@ -75,7 +76,7 @@ Safe alternative, over two migrations:
                 continue
             if ctx.pg_version >= 12 and ctx.not_null_validated(relation, column):
                 continue  # PostgreSQL 12+ trusts the validated check and skips the scan
-            out.append(ctx.hit(f"making {qualified(relation)}.{quote_ident(column)} NOT NULL scans the whole table under "
-                               "an ACCESS EXCLUSIVE lock (no validated CHECK (... IS NOT NULL) proves it first)",
+            out.append(ctx.hit(f"making {qualified(relation)}.{quote_ident(column)} NOT NULL scans the whole table "
+                               "under an ACCESS EXCLUSIVE lock (no validated CHECK (... IS NOT NULL) proves it first)",
                                ctx.cmd_offset(i)))
         return out

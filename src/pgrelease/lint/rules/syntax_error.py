@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..rule import ERROR, LINTER, Bad, Hit, Rule
+from ..rule import ERROR, LINTER, Bad, Rule
 
 
 class SyntaxError(Rule):

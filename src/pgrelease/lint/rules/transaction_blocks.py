@@ -37,7 +37,8 @@ row), or re-runnable blocks."""
             [(1, "2 BEGIN/COMMIT block(s) each commit on their own")]),
         Bad("create table t (a int);\nbegin;\ninsert into t values (1);\ncommit;",
             [(2, "1 BEGIN/COMMIT block(s) and 1 statement(s) outside them each commit on their own")]),
-        Bad("begin;\nalter type mood add value if not exists 'meh';\ncommit;\nupdate people set mood = 'meh' where mood is null;",
+        Bad("begin;\nalter type mood add value if not exists 'meh';\ncommit;\n"
+            "update people set mood = 'meh' where mood is null;",
             [(1, "1 BEGIN/COMMIT block(s) and 1 statement(s) outside them each commit on their own")]),
     ]
     good = [
@@ -58,6 +59,6 @@ row), or re-runnable blocks."""
         index = next(i for i, stmt in enumerate(ctx.statements) if stmt is first)
         ctx.at_statement(index, ctx.base_of(index))
         what = f"{len(explicit)} BEGIN/COMMIT block(s)" + (f" and {alone} statement(s) outside them" if alone else "")
-        return [ctx.hit(f"this file runs block by block as written: {what} each commit on their own; if a later one "
-                        "fails, the earlier ones stay applied and the history row is not written, so the next push runs "
-                        "them again")]
+        return [ctx.hit(f"this file runs block by block as written: {what} each commit on their own; if a later "
+                        "one fails, the earlier ones stay applied and the history row is not written, so the next "
+                        "push runs them again")]

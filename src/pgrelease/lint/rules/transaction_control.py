@@ -32,7 +32,8 @@ transaction control of the file and are not findings.
 Safe alternative: remove the statement the message names; to run statements outside a
 transaction, put them after the block's `COMMIT`, or in a file of their own with
 `-- pgrelease: no-transaction` on its first line."""
-    help = "remove it; statements that cannot run in a transaction go after the block's COMMIT or in a no-transaction file"
+    help = ("remove it; statements that cannot run in a transaction go after the block's COMMIT "
+            "or in a no-transaction file")
     bad = [
         Bad("create table t (a int);\nsavepoint s1;\ninsert into t values (1);\nrollback to savepoint s1;",
             [(2, "SAVEPOINT on line 2: savepoints are not supported in a migration file"),

@@ -20,7 +20,8 @@ Truncating a table created in the same migration is not a finding.
 Safe alternative: delete exactly the rows you mean with `DELETE ... WHERE`, in batches for
 large tables; if emptying the table really is the intent, say so with
 `-- pgrelease: ignore truncate <reason>`."""
-    help = "delete only the rows you mean (DELETE ... WHERE, in batches); or mark it `-- pgrelease: ignore truncate <reason>`"
+    help = ("delete only the rows you mean (DELETE ... WHERE, in batches); "
+            "or mark it `-- pgrelease: ignore truncate <reason>`")
     bad = [
         Bad("truncate table audit_log;", [(1, "TRUNCATE audit_log deletes every row")]),
         Bad("truncate profiles, sessions restart identity cascade;",
