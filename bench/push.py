@@ -6,14 +6,20 @@ default, PGRELEASE_PG_BIN for another installation), so the figures are comparab
     .venv/bin/python bench/push.py              # N = 300 and 1000
     .venv/bin/python bench/push.py 100 500      # other sizes
     BENCH_REPEAT=5 .venv/bin/python bench/push.py
+    BENCH_BASELINE=/tmp/old/src .venv/bin/python bench/push.py   # also time another tree
 
 Prints the best of BENCH_REPEAT runs (default 3; each on a fresh database) per tool, and
-the ratios pgrelease/psql and pgrelease/supabase.
+the ratios pgrelease/psql and pgrelease/supabase. The tools take turns within each round,
+so a burst of load from elsewhere hits all of them; compare ratios from one run, not
+figures from different runs. BENCH_BASELINE (the src/ directory of another checkout, e.g.
+`git archive HEAD~5 src | tar -x -C /tmp/old`) adds that tree's `pgrelease push` as a
+column, measured in the same rounds: before/after figures of a change from one run.
 """
 
 from __future__ import annotations
 
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -68,12 +74,21 @@ def fresh(server_dsn, name):
     return server_dsn.with_dbname(name)
 
 
-def timed(argv, env=None) -> float:
+CPU: dict[str, float] = {}  # tool -> least client CPU seconds (user + system) of one run
+
+
+def timed(argv, env=None, tool: str | None = None) -> float:
+    """Wall seconds of one run; the client's CPU seconds go to CPU[tool] (the least seen)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.run(argv, capture_output=True, text=True, env=env)
     elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
         raise SystemExit(f"{argv[0]} failed ({proc.returncode}): {(proc.stdout + proc.stderr)[-800:]}")
+    if tool:
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        CPU[tool] = min(CPU.get(tool, cpu), cpu)
     return elapsed
 
 
@@ -90,28 +105,43 @@ def main(sizes: list[int]) -> None:
         version = server.binaries.major if server.binaries else "?"
         print(f"server: PostgreSQL {version}; psql: {psql}; supabase CLI: {'yes' if supabase.exists() else 'missing'}")
         print(f"best of {os.environ.get('BENCH_REPEAT', '3')} runs per tool")
-        print(f"{'N':>6} {'pgrelease':>10} {'psql -1':>10} {'supabase':>10} {'pgr/psql':>9} {'pgr/supa':>9}")
+        baseline = os.environ.get("BENCH_BASELINE")
+        head = f"{'N':>6} {'pgrelease':>10} {'psql -1':>10} {'supabase':>10} {'pgr/psql':>9} {'pgr/supa':>9}"
+        print(head + (f" {'baseline':>10} {'base/psql':>9}" if baseline else ""))
         repeat = int(os.environ.get("BENCH_REPEAT", "3"))
         for n in sizes:
             project = make_project(n)
-            t_pgr = t_psql = t_supa = float("inf")
+            t_pgr = t_psql = t_supa = t_base = float("inf")
             for _ in range(repeat):  # tools take turns, so a burst of load hits all of them
                 target = fresh(dsn, f"bench_pgr_{n}")
                 env = dict(os.environ, PGRELEASE_DB_URL=target.url(reveal=True))
-                t_pgr = min(t_pgr, timed([sys.executable, "-m", "pgrelease", "push", "--workdir", str(project), "-q"], env))
+                t_pgr = min(t_pgr, timed([sys.executable, "-m", "pgrelease", "push", "--workdir", str(project), "-q"], env,
+                                         "pgrelease"))
                 assert count_history(target) == n
+                if baseline:
+                    target = fresh(dsn, f"bench_base_{n}")
+                    env = dict(os.environ, PGRELEASE_DB_URL=target.url(reveal=True), PYTHONPATH=baseline)
+                    t_base = min(t_base, timed([sys.executable, "-m", "pgrelease", "push", "--workdir", str(project),
+                                                "-q"], env, "baseline"))
+                    assert count_history(target) == n
                 target = fresh(dsn, f"bench_psql_{n}")
                 t_psql = min(t_psql, timed([psql, "-X", "-q", "-1", "-v", "ON_ERROR_STOP=1", "-f",
-                                            str(project / "all.sql"), target.url(reveal=True)]))
+                                            str(project / "all.sql"), target.url(reveal=True)], tool="psql"))
                 if supabase.exists():
                     target = fresh(dsn, f"bench_supa_{n}")
                     t_supa = min(t_supa, timed([str(supabase), "db", "push", "--yes", f"--remote={target.url(reveal=True)}",
-                                                "--workdir", str(project)]))
+                                                "--workdir", str(project)], tool="supabase"))
                     assert count_history(target) == n
             has_supa = t_supa != float("inf")
             supa_txt = f"{t_supa:>9.2f}s" if has_supa else f"{'n/a':>10}"
             ratio_supa = f"{t_pgr / t_supa:>9.2f}" if has_supa else f"{'n/a':>9}"
-            print(f"{n:>6} {t_pgr:>9.2f}s {t_psql:>9.2f}s {supa_txt} {t_pgr / t_psql:>9.2f} {ratio_supa}")
+            line = f"{n:>6} {t_pgr:>9.2f}s {t_psql:>9.2f}s {supa_txt} {t_pgr / t_psql:>9.2f} {ratio_supa}"
+            if baseline:
+                line += f" {t_base:>9.2f}s {t_base / t_psql:>9.2f}"
+            print(line, flush=True)
+            print(f"{'':>6} client CPU (user + system, least of the runs): "
+                  + ", ".join(f"{tool} {seconds:.2f}s" for tool, seconds in CPU.items()), flush=True)
+            CPU.clear()
             shutil.rmtree(project, ignore_errors=True)
 
 

@@ -460,3 +460,22 @@ def test_random_mixes_agree_with_postgres_parser() -> None:
         text = "".join(part + rng.choice(_SEPARATORS) for part in parts)
         ours = [_token_texts(s.sql) for s in split_sql(text)]
         assert ours == [_token_texts(s) for s in pglast.split(text)], text
+
+
+def test_identifier_classes_are_postgresql_letters() -> None:
+    """The negated ASCII classes (cheap to compile) are exactly A-Za-z _ plus every non-ASCII
+    character (+ 0-9 $ for continuing an identifier, + 0-9 for a dollar-quote tag)."""
+    import re
+
+    from pgrelease.migrations import split
+
+    written = {
+        split._IDENT_START: "[A-Za-z_\u0080-\U0010ffff]",
+        split._IDENT_CONT: "[A-Za-z_\u0080-\U0010ffff0-9$]",
+        split._TAG_CONT: "[A-Za-z_\u0080-\U0010ffff0-9]",
+    }
+    points = [*range(0x0, 0x800), 0xA0, 0x200B, 0xD7FF, 0xE000, 0xFEFF, 0xFFFF, 0x10000, 0x1F600, 0x10FFFF]
+    for fast, plain in written.items():
+        a, b = re.compile(fast), re.compile(plain)
+        for point in points:
+            assert bool(a.fullmatch(chr(point))) == bool(b.fullmatch(chr(point))), (fast, hex(point))

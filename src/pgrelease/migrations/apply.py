@@ -93,12 +93,13 @@ def push(
                 result.created_history = True
             total = len(parsed)
             retry = _LockRetries(options, dsn, conn, connect_options)
+            head = _BatchHead(conn, options)
             try:
                 for index, item in enumerate(parsed, start=1):
                     progress("start", index=index, total=total, name=item.file.filename)
                     started = time.perf_counter()
                     try:
-                        entry = _apply_one(conn, item, options, result, retry)
+                        entry = _apply_one(conn, item, options, result, retry, head)
                     except (MigrationFailed, EnvironmentFailure) as err:
                         result.failure = err
                         entry = _entry(item, "failed", duration_ms=(time.perf_counter() - started) * 1000,
@@ -137,7 +138,7 @@ def _dry_run(conn: psycopg.Connection, migrations: MigrationSet, options: PushOp
 
 
 def _apply_one(conn: psycopg.Connection, item: ParsedMigration, options: PushOptions, result: PushResult,
-               retry: "_LockRetries | None" = None) -> MigrationEntry:
+               retry: "_LockRetries | None" = None, head: "_BatchHead | None" = None) -> MigrationEntry:
     migration = item.file
     started = time.perf_counter()
     retries = 0
@@ -154,7 +155,7 @@ def _apply_one(conn: psycopg.Connection, item: ParsedMigration, options: PushOpt
     else:
         while True:
             try:
-                _run_in_transaction(conn, item, options)
+                _run_in_transaction(conn, item, options, head)
                 break
             except _LockTimeout as timeout:
                 retries += 1
@@ -217,7 +218,8 @@ class _LockRetries:
             error.extra["blockers"] = [b.describe() for b in self.blockers]
             error.message += f"; blocked by {first.describe()}"
             error.hint = (f"retried {retries}x over {spent:.0f}s; wait for that session to finish, or end it with"
-                          f" select pg_terminate_backend({first.pid}); if that is safe, then run pgrelease push again")
+                          f" select pg_terminate_backend({first.pid}); if that is safe, then run pgrelease push again"
+                          " (or raise --lock-retry-budget, or --lock-timeout if the application may queue that long)")
         else:
             error.hint = (f"retried {retries}x over {spent:.0f}s; a long transaction holds a lock this migration needs:"
                           " retry when it ends, or raise --lock-retry-budget (or --lock-timeout, if the application"
@@ -230,9 +232,20 @@ class _LockRetries:
 
 
 class _LockTimeout(Exception):
-    def __init__(self, error: MigrationFailed) -> None:
-        super().__init__(error.message)
-        self.error = error
+    """Work that hit lock_timeout and left nothing behind; ``error`` is what to report if the
+    retries give up (made on first use when ``locate`` is given)."""
+
+    def __init__(self, error: MigrationFailed | None = None, *,
+                 locate: Callable[[], MigrationFailed] | None = None) -> None:
+        super().__init__(error.message if error is not None else "lock timeout")
+        self._error, self._locate = error, locate
+
+    @property
+    def error(self) -> MigrationFailed:
+        if self._error is None:
+            assert self._locate is not None
+            self._error = self._locate()
+        return self._error
 
 
 def _set_timeouts(conn: psycopg.Connection, options: PushOptions, *, local: bool) -> None:
@@ -252,29 +265,21 @@ def execute_statement(cur: psycopg.Cursor, stmt: Statement) -> None:
         cur.execute(stmt.sql)
 
 
-def _run_in_transaction(conn: psycopg.Connection, item: ParsedMigration, options: PushOptions) -> None:
-    """One transaction: timeouts, every statement, the history row. Files without COPY data
-    go to the server as one batch (one round trip); on an error the failing statement is
-    found from the server's error position, or by replaying the file statement by statement
-    in a transaction that is rolled back."""
+def _run_in_transaction(conn: psycopg.Connection, item: ParsedMigration, options: PushOptions,
+                        head: "_BatchHead | None" = None) -> None:
+    """One transaction: timeouts, every statement, the history row. A file without COPY data
+    goes to the server as one simple query, ``BEGIN`` to ``COMMIT`` (one round trip); on an
+    error the failing statement is found from the server's error position, or by replaying
+    the file statement by statement in a transaction that is rolled back."""
     migration = item.file
-    batched = all(stmt.copy_data is None for stmt in item.statements)
+    if all(stmt.copy_data is None for stmt in item.statements):
+        _run_batch(conn, item, options, head or _BatchHead(conn, options))
+        return
     try:
         with conn.transaction():
-            if batched:
-                text, offsets = _batch(conn, item, options)
-                try:
-                    conn.execute(text)
-                except psycopg.Error as exc:
-                    if _is_history_conflict(exc):  # the batch's last statement: the history row
-                        raise _recorded_by_another(migration, exc) from None
-                    raise _StatementError(exc, _statement_at(item, offsets, exc)) from None
-            else:
-                _run_statements(conn, item, options)
-                history.record(conn, migration.version, migration.name, item.statement_texts)
+            _run_statements(conn, item, options)
+            history.record(conn, migration.version, migration.name, item.statement_texts)
     except _StatementError as failed:
-        if failed.stmt is None:
-            failed = _locate(conn, item, options, failed.exc)
         error = _failure(item, failed.stmt, failed.exc, rolled_back=True, ran=[])
         if isinstance(failed.exc, pgerrors.LockNotAvailable):
             raise _LockTimeout(error) from None
@@ -285,6 +290,78 @@ def _run_in_transaction(conn: psycopg.Connection, item: ParsedMigration, options
         raise _connection_lost(item, exc) from None
     except psycopg.Error as exc:  # the history row's INSERT, or COMMIT itself (deferred constraints)
         raise _transaction_failed(item, exc) from None
+
+
+def _run_batch(conn: psycopg.Connection, item: ParsedMigration, options: PushOptions, head: "_BatchHead") -> None:
+    """``BEGIN; <timeouts>; <statements>; <history row>`` as one query, then ``COMMIT``: two
+    round trips. COMMIT stays a message of its own, so only a client that saw every
+    statement succeed commits (a push killed meanwhile leaves nothing of the file behind).
+    The server stops at the first error of the batch and the transaction is rolled back
+    here; an error at COMMIT (a deferred constraint) has ended it already."""
+    migration = item.file
+    text, offsets = _batch(conn, item, head)
+    try:
+        conn.execute(text)
+        conn.execute("commit")
+        return
+    except psycopg.Error as exc:
+        failed = exc
+    except BaseException:  # interrupted: leave no transaction open on the session
+        _rollback(conn)
+        raise
+    if isinstance(failed, psycopg.OperationalError) and conn.closed:
+        raise _connection_lost(item, failed) from None
+    if conn.info.transaction_status == _IDLE:  # COMMIT itself failed: the server rolled back
+        raise _transaction_failed(item, failed) from None
+    try:
+        conn.execute("rollback")
+    except psycopg.OperationalError as exc:
+        raise _connection_lost(item, exc) from None
+    if _is_history_conflict(failed):  # the batch's last statement: the history row
+        raise _recorded_by_another(migration, failed) from None
+    stmt = _statement_at(item, offsets, failed)
+    if stmt is None and isinstance(failed, pgerrors.LockNotAvailable):
+        # a lock timeout has no position; replaying now to find the statement would hold the
+        # application up once more, so that is done only if the retries give up
+        raise _LockTimeout(locate=lambda: _located_failure(conn, item, options, failed)) from None
+    located = _StatementError(failed, stmt) if stmt is not None else _locate_or_lost(conn, item, options, failed)
+    if located.stmt is None:  # every statement ran: the history row's INSERT failed
+        raise _transaction_failed(item, failed) from None
+    error = _failure(item, located.stmt, located.exc, rolled_back=True, ran=[])
+    if isinstance(located.exc, pgerrors.LockNotAvailable):
+        raise _LockTimeout(error) from None
+    raise error from None
+
+
+def _locate_or_lost(conn: psycopg.Connection, item: ParsedMigration, options: PushOptions,
+                    original: psycopg.Error) -> "_StatementError":
+    try:
+        return _locate(conn, item, options, original)
+    except psycopg.OperationalError as exc:
+        raise _connection_lost(item, exc) from None
+
+
+def _located_failure(conn: psycopg.Connection, item: ParsedMigration, options: PushOptions,
+                     original: psycopg.Error) -> MigrationFailed:
+    """The error of a batch that hit lock_timeout, naming its statement when a replay (rolled
+    back) finds it; the file alone when the lock came free meanwhile."""
+    located = _locate_or_lost(conn, item, options, original)
+    if located.stmt is not None:
+        return _failure(item, located.stmt, located.exc, rolled_back=True, ran=[])
+    migration = item.file
+    primary = original.diag.message_primary or str(original).strip().splitlines()[0]
+    next_step = "a long transaction holds a lock this migration needs; retry when it ends, or raise --lock-timeout"
+    return MigrationFailed(f"{primary} (migration {migration.filename} was rolled back: nothing from it was applied"
+                           " or recorded)", hint=next_step, file=migration.display_path, sqlstate=original.sqlstate,
+                           extra={"migration": migration.version, "rolled_back": True, "next_step": next_step})
+
+
+def _rollback(conn: psycopg.Connection) -> None:
+    try:
+        if not conn.closed and conn.info.transaction_status != _IDLE:
+            conn.execute("rollback")
+    except psycopg.Error:
+        pass  # the server rolls back an unfinished transaction when the session ends
 
 
 def _transaction_failed(item: ParsedMigration, exc: psycopg.Error) -> MigrationFailed:
@@ -304,21 +381,36 @@ def _transaction_failed(item: ParsedMigration, exc: psycopg.Error) -> MigrationF
 
 
 _SEPARATOR = "\n;\n"  # a newline first: a statement may end in a -- comment
+_IDLE = psycopg.pq.TransactionStatus.IDLE
 
 
-def _batch(conn: psycopg.Connection, item: ParsedMigration, options: PushOptions) -> tuple[str, list[int]]:
-    """The file as one query string (timeouts first, history row last) and each statement's offset."""
-    literal = lambda value: sql.Literal(value).as_string(conn)  # noqa: E731
-    head = ((item.set_transaction + _SEPARATOR if item.set_transaction else "") + "reset all" + _SEPARATOR +
-            f"select set_config('lock_timeout', {literal(options.lock_timeout)}, true),"
-            f" set_config('statement_timeout', {literal(options.statement_timeout)}, true)")
-    parts, offsets, pos = [head], [], len(head) + len(_SEPARATOR)
+class _BatchHead:
+    """What every batch of one push sends before a file's statements: its timeouts as
+    literals, made once per push."""
+
+    def __init__(self, conn: psycopg.Connection, options: PushOptions) -> None:
+        literal = lambda value: sql.Literal(value).as_string(conn)  # noqa: E731
+        self.timeouts = ("reset all" + _SEPARATOR +
+                         f"select set_config('lock_timeout', {literal(options.lock_timeout)}, true),"
+                         f" set_config('statement_timeout', {literal(options.statement_timeout)}, true)")
+        self.literal = history.LiteralWriter(conn)
+
+
+def _batch(conn: psycopg.Connection, item: ParsedMigration, head: _BatchHead) -> tuple[str, list[int]]:
+    """The file as one query string, ``begin`` (with a dropped wrapper's modes) and timeouts
+    first, the history row last (COMMIT follows on its own), and each statement's offset."""
+    parts = ["begin"]
+    if item.set_transaction:  # the modes of a dropped BEGIN wrapper, before any query
+        parts.append(item.set_transaction)
+    parts.append(head.timeouts)
+    pos = sum(len(p) for p in parts) + len(_SEPARATOR) * len(parts)
+    offsets = []
     for stmt in item.statements:
         offsets.append(pos)
         parts.append(stmt.sql)
         pos += len(stmt.sql) + len(_SEPARATOR)
     m = item.file
-    parts.append(history.record_sql(conn, m.version, m.name, item.statement_texts))
+    parts.append(history.record_sql(conn, m.version, m.name, item.statement_texts, literal=head.literal))
     return _SEPARATOR.join(parts), offsets
 
 
@@ -362,7 +454,7 @@ def _locate(conn: psycopg.Connection, item: ParsedMigration, options: PushOption
     except _StatementError as failed:
         same = failed.exc.sqlstate == original.sqlstate
         return failed if same else _StatementError(original, failed.stmt)
-    return _StatementError(original, item.statements[-1] if item.statements else Statement("", 1, 1, 1))
+    return _StatementError(original, None)  # every statement ran: the history row failed
 
 
 def _run_outside_transaction(conn: psycopg.Connection, item: ParsedMigration, options: PushOptions) -> None:

@@ -59,8 +59,19 @@ def first_keywords(stmt: Statement, n: int = 3) -> tuple[str, ...]:
 # --- transaction control ------------------------------------------------------------
 
 
+_CONTROL_HEADS = frozenset({"BEGIN", "START", "COMMIT", "ROLLBACK", "END", "ABORT", "SAVEPOINT", "RELEASE",
+                            "PREPARE"})
+_LEADING_LETTERS = re.compile(r"[A-Za-z]+")
+
+
 def transaction_control(stmt: Statement) -> str | None:
     """The transaction-control command this statement is (``"COMMIT"``, ...), else None."""
+    # fast path: text that starts with a letter starts with its first word, so a leading run
+    # of letters that is no transaction-control keyword (nor its start) settles it without
+    # tokenizing; anything else (a comment first, as in a recorded history row) goes the long way
+    lead = _LEADING_LETTERS.match(stmt.sql)
+    if lead is not None and lead.group().upper() not in _CONTROL_HEADS:
+        return None
     kw = first_keywords(stmt, 4)
     if not kw:
         return None
@@ -372,6 +383,9 @@ def non_transactional(stmt: Statement) -> str | None:
     The answer is short, to be completed by the caller: "<reason> cannot run inside a
     transaction block".
     """
+    lead = _LEADING_LETTERS.match(stmt.sql)  # fast path, as in transaction_control
+    if lead is not None and lead.group().upper() not in _RULES:
+        return None
     head = first_keywords(stmt, 1)
     rule = _RULES.get(head[0]) if head else None
     if rule is None:

@@ -51,9 +51,13 @@ class Token:
 # PostgreSQL's scanner takes every character outside ASCII for a letter (ident_start is
 # [A-Za-z\200-\377_] on the UTF-8 bytes): an emoji, a combining mark or a no-break space
 # continues an identifier or a dollar-quote tag exactly like `a` does.
-_IDENT_START = "A-Za-z_\u0080-\U0010ffff"
-_IDENT_CONT = _IDENT_START + "0-9$"
-_TAG_CONT = _IDENT_START + "0-9"
+# Written as negated ASCII classes: the same sets as [A-Za-z_\u0080-\U0010ffff] (+ 0-9 $),
+# but `re` compiles a class with a range past U+00FF by filling a 64K-entry map, about
+# 1.5 ms per class; these patterns hold a dozen, which was most of `import pgrelease`'s
+# cost before a push (tests/migrations/test_split.py checks the sets are equal).
+_IDENT_START = r"[^\x00-\x40\x5b-\x5e\x60\x7b-\x7f]"  # A-Za-z _ and every non-ASCII character
+_IDENT_CONT = r"[^\x00-\x23\x25-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]"  # ... and 0-9 $
+_TAG_CONT = r"[^\x00-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]"  # ... and 0-9
 
 # One alternative per token kind; the order matters (E'' / U&'' / B'' / X'' before words,
 # `--` and `/*` before operators). `op` catches any other single character, so a match
@@ -68,9 +72,9 @@ _TOKEN_RE = re.compile(
     | (?P<bstr>[bBxX]')
     | (?P<str>')
     | (?P<ident>(?:[uU]&)?")
-    | (?P<dollar>\$(?:[{_IDENT_START}][{_TAG_CONT}]*)?\$)
+    | (?P<dollar>\$(?:{_IDENT_START}{_TAG_CONT}*)?\$)
     | (?P<param>\$\d+)
-    | (?P<word>[{_IDENT_START}][{_IDENT_CONT}]*)
+    | (?P<word>{_IDENT_START}{_IDENT_CONT}*)
     | (?P<number>\d+)
     | (?P<semi>;)
     | (?P<backslash>\\)
@@ -86,8 +90,8 @@ def _run_pattern(stop_words: tuple[str, ...]) -> re.Pattern[str]:
     Words (except ``stop_words`` and E'' / U&'' prefixes), numbers, whitespace, parentheses
     and operators that start no comment: the scanner jumps over such a run in one step.
     """
-    stop = "".join(rf"(?!(?i:{w})(?![{_IDENT_CONT}]))" for w in stop_words)
-    word = rf"{stop}[{_IDENT_START}][{_IDENT_CONT}]*+(?!['&])"
+    stop = "".join(rf"(?!(?i:{w})(?!{_IDENT_CONT}))" for w in stop_words)
+    word = rf"{stop}{_IDENT_START}{_IDENT_CONT}*+(?!['&])"
     other = r"\d++|[(),.=<>+*%^|!~#@:\[\]{}?]|-(?!-)|/(?!\*)"
     return re.compile(rf"(?:[ \t\n\r\f\v]*+(?:{word}|{other}))++")
 
