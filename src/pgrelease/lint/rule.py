@@ -39,8 +39,9 @@ keeps what it learns as typed attributes of ``self``: across files as set in
         nodes = ("DropStmt",)
         doc = \"\"\"...\"\"\"
         help = "stop using the table first; drop it later in a deliberate cleanup migration"
-        bad = [Bad("drop table profiles;", [(1, "DROP TABLE public.profiles destroys the table")])]
-        good = ["create table t (id bigint);\\ndrop table t;"]
+        bad = [Bad("drop table profiles;", [(1, "DROP TABLE profiles destroys the table")]),
+               Bad("drop table a;\\ndrop table b;", [(1, "DROP TABLE a"), (2, "DROP TABLE b")])]
+        good = ["create table t (id bigint);\\ndrop table t;", "-- drop table t;\\nselect 1;"]
 
         def check(self, ctx: FileContext, node: Body) -> list[Hit]:
             old = [rel for rel in drop_relations(node) if not ctx.is_new(rel)]
