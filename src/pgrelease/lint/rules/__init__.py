@@ -1,6 +1,7 @@
 """The lint rules, one module per rule (see ``pgrelease.lint.rule`` for what a module
 holds). Nothing here names them: ``pgrelease.lint.registry`` finds them by listing this
-folder, and a rule's id is its module's name with ``-`` for ``_``."""
+folder, and a rule's id is its module's name with ``-`` for ``_``. A module whose name
+starts with ``_`` is not a rule (a place for helpers several rules share)."""
 
 from __future__ import annotations
 
