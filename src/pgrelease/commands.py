@@ -4,8 +4,8 @@ is a thin layer over these; Python callers can use them directly:
     from pgrelease import commands
     report = commands.push(Path("."), Dsn.parse(url))          # push, status, new, repair
     report = commands.shadow(Path("."))                        # replay on an embedded shadow
-    report = commands.lint(Path("."), base="origin/main")      # lint_report
-    report = commands.drift(Path("."), Dsn.parse(url))         # drift_report; diff(from, to)
+    report = commands.lint(Path("."), base="origin/main")      # pgrelease lint
+    report = commands.drift(Path("."), Dsn.parse(url))         # also diff(from, to), impact(...)
     run = commands.gate(Path("."), GateOptions(staging=...))   # the PR gate: run.report
     result = commands.verify(Dsn.parse(url), Path("."))        # smoke + verify scripts anywhere
 

@@ -35,14 +35,12 @@ from ..migrations.parse import plan_execution
 from ..migrations.split import Statement, split_sql
 from .config import ERROR, WARNING, LintConfig
 from .context import FileContext, Hit, RunInfo, RunState, may_refuse_transaction
-from .registry import RULES
+from .registry import IGNORE_COMMENT as IGNORE_RULE, RULES, SYNTAX_ERROR as SYNTAX
 from .rule import Rule
 from .source import Source
 
 __all__ = ["Engine", "FileSummary", "Finding", "LintResult", "RunInfo", "Source"]
 
-SYNTAX = "syntax-error"
-IGNORE_RULE = "ignore-comment"
 _IGNORE = re.compile(r"--\s*pgrelease\s*:\s*ignore\b[ \t]*(.*)", re.IGNORECASE)
 _SEPARATOR = ";\n"
 _EXCERPT = 120

@@ -14,10 +14,12 @@ import pglast.ast
 from .rules import module_names
 from .rule import CATEGORIES, ERROR, WARNING, Bad, Rule
 
-__all__ = ["CATEGORIES", "RULES", "RULES_BY_CATEGORY", "interface_problems", "rule_of"]
+__all__ = ["CATEGORIES", "ENGINE_REPORTED", "IGNORE_COMMENT", "RULES", "RULES_BY_CATEGORY", "SYNTAX_ERROR",
+           "interface_problems", "rule_of"]
 
 # Rules the engine reports itself, while reading and parsing a file: they need no method.
-ENGINE_REPORTED = frozenset({"syntax-error", "ignore-comment"})
+SYNTAX_ERROR, IGNORE_COMMENT = "syntax-error", "ignore-comment"
+ENGINE_REPORTED = frozenset({SYNTAX_ERROR, IGNORE_COMMENT})
 
 
 def rule_of(module: ModuleType) -> type[Rule]:
