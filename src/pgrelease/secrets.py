@@ -3,8 +3,9 @@
 It knows every secret of the run: the password of every ``Dsn`` made in this process (and
 its ``sslpassword``), the GitHub token, credentials in health-check URLs,
 ``PGRELEASE_DB_PASSWORD``, ``GITHUB_TOKEN`` and other secret-looking environment variables;
-and it masks the password of any ``scheme://user:password@`` it finds, so what a server
-echoes back is masked too. Forms: as is, percent-encoded, base64 (also of ``user:password``,
+and it masks the password of any ``scheme://user:password@`` it finds, and the value of any
+``password=`` / ``sslpassword=`` parameter (a URL's query, a key=value conninfo), so what a
+server echoes back is masked too. Forms: as is, percent-encoded, base64 (also of ``user:password``,
 as a Basic authorization header carries it)."""
 
 from __future__ import annotations
@@ -19,6 +20,10 @@ _SECRET_ENV = ("PGRELEASE_DB_PASSWORD", "GITHUB_TOKEN", "GH_TOKEN", "PGPASSWORD"
                "SUPABASE_DB_PASSWORD", "STAGING_DB_PASSWORD", "PROD_DB_PASSWORD", "INPUT_GITHUB-TOKEN",
                "INPUT_DB-PASSWORD")
 _URL_PASSWORD = re.compile(r"(?P<head>\b[a-z][a-z0-9+.-]*://[^:/@\s]*:)(?P<password>[^@\s/]+)(?P<at>@)", re.IGNORECASE)
+# a secret-bearing parameter of a URL's query (?sslpassword=...) or of a key=value conninfo
+# (password='...'): what a server echoes of another process's connection string
+_PARAM_SECRET = re.compile(r"(?P<head>(?<![a-z0-9_])(?:pg)?(?:ssl)?password\s*=\s*)(?P<value>'(?:[^'\\]|\\.)*'|[^\s&#'\"]+)",
+                           re.IGNORECASE)
 _registered: set[str] = set()
 _MIN_LENGTH = 4  # shorter values would mask ordinary words
 
@@ -58,6 +63,7 @@ def scrub(text: str, secrets: set[str] | None = None) -> str:
         return text
     out = _URL_PASSWORD.sub(lambda m: m.group("head") + MASK + m.group("at"),
                             text)
+    out = _PARAM_SECRET.sub(lambda m: m.group("head") + MASK, out)
     for secret in sorted(known_secrets() if secrets is None else secrets, key=len, reverse=True):
         for form in _forms(secret):
             if form in out:
