@@ -224,3 +224,232 @@ def test_drift_against_a_postgresql_15_target_replays_on_15(tmp_path):
         result = drift(root, server.dsn, DriftOptions())
     assert result.replay.server_version.startswith("15") and not result.drifted
     assert not any("the shadow runs PostgreSQL" in n for n in result.notes + result.warnings)
+
+
+# -- item 3: hosted Supabase's permissions ------------------------------------------------------------
+# One embedded server for this section, bootstrapped as hosted projects are (supabase_admin the
+# superuser, postgres not): each case replays on a database of its own there (--shadow-url), so that
+# every rule is proven on its own without a server per case.
+@pytest.fixture(scope="module")
+def hosted_server():
+    import os
+
+    from pgrelease.db.embedded import EmbeddedServer
+    from pgrelease.db.hosted import make_hosted_cluster
+
+    server = EmbeddedServer(bin_dir=os.environ.get("PGRELEASE_TEST_PG_BIN") or None)
+    dsn = server.start()
+    try:
+        yield make_hosted_cluster(dsn)
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def hosted_db(hosted_server):
+    name = f"h_{uuid.uuid4().hex[:12]}"
+    with connect(hosted_server) as conn:
+        conn.execute(f'create database "{name}"')
+    yield hosted_server.with_dbname(name)
+    with connect(hosted_server) as conn:
+        conn.execute(f'drop database if exists "{name}" with (force)')
+
+
+SIGNUP = ("create table public.profiles (id uuid primary key references auth.users (id) on delete cascade, name text);\n"
+          "create function public.handle_new_user() returns trigger language plpgsql security definer"
+          " set search_path = '' as $$\nbegin\n  insert into public.profiles (id) values (new.id);\n  return new;\n"
+          "end\n$$;\n")
+
+ALLOWED = {
+    "policy on auth.users": "create policy \"own row\" on auth.users for select to authenticated using (id = auth.uid());\n"
+                            "alter policy \"own row\" on auth.users rename to \"own user row\";\n"
+                            "drop policy \"own user row\" on auth.users;\n",
+    "policy on auth.identities": "create policy p on auth.identities for select using (user_id = auth.uid());\n",
+    "policy on auth.sessions": "create policy p on auth.sessions for select using (user_id = auth.uid());\n",
+    "policy on auth.refresh_tokens": "create policy p on auth.refresh_tokens for select using (false);\n",
+    "policy on auth.audit_log_entries": "create policy p on auth.audit_log_entries for select using (false);\n",
+    "policy on storage.objects": "create policy \"own folder\" on storage.objects for insert to authenticated\n"
+                                 "  with check (bucket_id = 'avatars' and (storage.foldername(name))[1] = auth.uid()::text);\n"
+                                 "drop policy if exists \"own folder\" on storage.objects;\n",
+    "policy on storage.buckets": "create policy \"public buckets\" on storage.buckets for select using (public);\n",
+    "policy on realtime.messages": "create policy \"room members\" on realtime.messages for select to authenticated\n"
+                                   "  using (realtime.topic() like 'room:%');\n",
+    "trigger on auth.users": SIGNUP + "create trigger on_auth_user_created after insert on auth.users\n"
+                                      "  for each row execute function public.handle_new_user();\n"
+                                      "drop trigger on_auth_user_created on auth.users;\n",
+    "foreign key to auth.users": "create table public.notes (id bigint generated always as identity primary key,\n"
+                                 "  owner uuid not null references auth.users (id) on delete cascade);\n",
+    "create extension": "create extension if not exists pg_trgm with schema extensions;\n"
+                        "create table public.docs (body text);\n"
+                        "create index docs_body_trgm on public.docs using gin (body extensions.gin_trgm_ops);\n",
+    "grant on storage.objects": "grant select on storage.objects to authenticated;\n",
+    "publication": "create table public.rooms (id int primary key);\n"
+                   "alter publication supabase_realtime add table public.rooms;\n",
+    "api role settings": "alter role authenticated set statement_timeout = '10s';\n"
+                         "alter role anon set statement_timeout = '5s';\n",
+    "schemas and default privileges": "create schema private;\n"
+                                      "alter default privileges in schema private grant select on tables to service_role;\n"
+                                      "create table private.secrets (id int);\n",
+    "session_replication_role": "set session_replication_role = replica;\nset session_replication_role = origin;\n",
+}
+
+
+@pytest.mark.parametrize("case", sorted(ALLOWED))
+def test_what_hosted_supabase_allows_postgres_replays(case, hosted_db, tmp_path):
+    root = project(tmp_path, {"20250101000000_case.sql": ALLOWED[case]})
+    with replayed_shadow(root, ShadowOptions(shadow_url=hosted_db)) as run:
+        assert run.ok, run.failure.to_dict() if run.failure else None
+        assert run.hosted and run.notes[0].startswith("replayed as role postgres with hosted Supabase's permissions")
+
+
+REFUSED = {  # statement -> (what the message says after "hosted Supabase refuses this: ")
+    "alter table auth.users add column nickname text":
+        "auth.users belongs to supabase_auth_admin, and migrations run as postgres, which is not a superuser:"
+        " postgres may add policies and triggers to it and reference it in foreign keys, but not alter it",
+    "alter table storage.objects enable row level security":
+        "row level security on storage.objects is Supabase's to manage (it is already enabled); storage.objects"
+        " belongs to supabase_storage_admin, and migrations run as postgres, which is not a superuser",
+    "create table auth.user_flags (user_id uuid primary key)":
+        "since 2025-04-21 migrations may not create tables, functions, indexes or other objects in the auth,"
+        " storage and realtime schemas (create table auth.user_flags)",
+    "create function auth.is_admin() returns boolean language sql as $$ select false $$":
+        "since 2025-04-21 migrations may not create tables, functions, indexes or other objects in the auth,"
+        " storage and realtime schemas (create function auth.is_admin)",
+    "create function storage.owner_of(name text) returns uuid language sql as $$ select null::uuid $$":
+        "since 2025-04-21 migrations may not create tables, functions, indexes or other objects in the auth,"
+        " storage and realtime schemas (create function storage.owner_of)",
+    "create function realtime.room() returns text language sql as $$ select 'lobby' $$":
+        "since 2025-04-21 migrations may not create tables, functions, indexes or other objects in the auth,"
+        " storage and realtime schemas (create function realtime.room)",
+    "create index users_nickname_idx on auth.users (email)":
+        "since 2025-04-21 migrations may not create tables, functions, indexes or other objects in the auth,"
+        " storage and realtime schemas (an index on auth.users); auth.users belongs to supabase_auth_admin, and"
+        " migrations run as postgres, which is not a superuser",
+    "comment on table auth.users is 'our users'":
+        "comments on table auth.users belong to its owner supabase_auth_admin",
+    "drop table storage.migrations":
+        "storage.migrations belongs to supabase_storage_admin, and migrations run as postgres, which is not a"
+        " superuser: postgres may not drop it",
+    "insert into auth.schema_migrations (version) values ('99999999')":
+        "postgres may not write to auth.schema_migrations: Supabase's services own it",
+}
+
+
+@pytest.mark.parametrize("statement", sorted(REFUSED))
+def test_what_hosted_supabase_refuses_fails_with_its_sqlstate_and_why(statement, hosted_db, tmp_path):
+    root = project(tmp_path, {"20250101000000_ok.sql": "create table public.a (id int);\n",
+                              "20250101000001_case.sql": f"-- as written by a user\n{statement};\n"})
+    with replayed_shadow(root, ShadowOptions(shadow_url=hosted_db)) as run:
+        err = run.failure
+        assert err is not None and err.sqlstate == "42501" and err.exit_code == 1
+        assert err.message.startswith("hosted Supabase refuses this: " + REFUSED[statement] + "; the server said: ")
+        assert err.file.endswith("20250101000001_case.sql") and err.line == 2
+        assert "--superuser" in err.hint
+        assert [e.status for e in run.push.entries] == ["applied", "failed"]
+
+
+def test_comment_on_a_trigger_on_auth_users_is_refused(hosted_db, tmp_path):
+    root = project(tmp_path, {"20250101000000_t.sql": ALLOWED["trigger on auth.users"].rsplit("drop trigger", 1)[0]
+                              + "comment on trigger on_auth_user_created on auth.users is 'makes the profile';\n"})
+    with replayed_shadow(root, ShadowOptions(shadow_url=hosted_db)) as run:
+        err = run.failure
+        assert err is not None and err.sqlstate == "42501"
+        assert err.message.startswith("hosted Supabase refuses this: comments on triggers on auth.users belong to its"
+                                      " owner; auth.users belongs to supabase_auth_admin")
+        assert err.line == 10
+
+
+def test_superuser_flag_replays_as_before(tmp_path):
+    root = project(tmp_path, {"20250101000000_a.sql": "alter table auth.users add column nickname text;\n"
+                                                      "comment on table auth.users is 'ours';\n"})
+    assert shadow(root).exit_code == 1
+    res = CliRunner().invoke(main, ["shadow", "--workdir", str(root), "--superuser", "--format", "json"])
+    assert res.exit_code == 0, res.output
+    assert not any("hosted Supabase's permissions" in n for n in json.loads(res.stdout).get("notes", []))
+
+
+def test_hosted_replay_runs_as_postgres_and_leaves_objects_owned_by_it(tmp_path):
+    root = project(tmp_path, {"20250101000000_who.sql":
+                              "do $$ begin\n"
+                              "  if session_user <> 'postgres' or current_user <> 'postgres'"
+                              " or current_setting('is_superuser') <> 'off' then\n"
+                              "    raise exception 'replayed as % / %', session_user, current_user;\n"
+                              "  end if;\nend $$;\n"
+                              "create table public.t (id int);\n"
+                              "create extension if not exists pg_trgm with schema extensions;\n"})
+    with replayed_shadow(root, ShadowOptions()) as run:
+        assert run.ok, run.failure.to_dict() if run.failure else None
+        with connect(run.dsn) as conn:
+            assert run.dsn.user == "supabase_admin"
+            attrs = conn.execute("select rolsuper, rolcreaterole, rolcreatedb, rolreplication, rolbypassrls"
+                                 " from pg_roles where rolname = 'postgres'").fetchone()
+            assert attrs == (False, True, True, True, True)
+            owners = dict(conn.execute(
+                "select c.relnamespace::regnamespace || '.' || c.relname, c.relowner::regrole::text from pg_class c"
+                " where c.oid in ('public.t'::regclass, 'auth.users'::regclass, 'storage.objects'::regclass,"
+                " 'supabase_migrations.schema_migrations'::regclass)").fetchall())
+            assert owners == {"public.t": "postgres", "auth.users": "supabase_auth_admin",
+                              "storage.objects": "supabase_storage_admin",
+                              "supabase_migrations.schema_migrations": "postgres"}
+            # an offered extension is created by supabase_admin, as supautils does on hosted projects
+            assert conn.execute("select extowner::regrole::text from pg_extension where extname = 'pg_trgm'"
+                                ).fetchone() == ("supabase_admin",)
+
+
+def test_shadow_url_whose_user_is_the_superuser_postgres_warns_and_replays_as_superuser(fresh_db, tmp_path):
+    root = project(tmp_path, {"20250101000000_a.sql": "alter table auth.users add column nickname text;\n"})
+    with replayed_shadow(root, ShadowOptions(shadow_url=fresh_db)) as run:
+        assert run.ok and not run.hosted
+        assert any(w.startswith("replayed as a superuser, not with hosted Supabase's permissions: role postgres is a"
+                                " superuser on the shadow server") for w in run.warnings), run.warnings
+
+
+# -- item 5: --baseline auto|supabase|none --------------------------------------------------------------
+PLAIN = {"20250101000000_orders.sql": "create table public.orders (id bigint primary key, total numeric);\n"
+                                      "create index orders_total on public.orders (total);\n"}
+
+
+def test_drift_against_plain_postgresql_does_not_report_the_supabase_baseline(fresh_db, tmp_path):
+    root = project(tmp_path, PLAIN)
+    assert push(fresh_db, discover(root), PushOptions(lock_wait=5)).failure is None
+    res = CliRunner().invoke(main, ["drift", "--workdir", str(root), "--db-url", fresh_db.url(reveal=True),
+                                    "--format", "json"])
+    assert res.exit_code == 0, res.output
+    report = json.loads(res.stdout)
+    assert report["diff"]["changes"] == []
+    [note] = [n for n in report.get("notes", []) if n.startswith("baseline: ")]
+    assert note == ("baseline: none, plain PostgreSQL (--baseline auto: the target does not look like Supabase: no"
+                    " auth schema); --baseline supabase loads it anyway")
+
+
+def test_baseline_supabase_against_plain_postgresql_shows_what_auto_avoids(fresh_db, tmp_path):
+    root = project(tmp_path, PLAIN)
+    assert push(fresh_db, discover(root), PushOptions(lock_wait=5)).failure is None
+    result = drift(root, fresh_db, DriftOptions(baseline_auto=False))  # --baseline supabase
+    assert result.drifted
+    kinds = {c.key[0] for c in result.diff.changes}
+    assert {"privilege", "publication"} <= kinds, kinds  # the baseline's grants to the API roles, supabase_realtime
+
+
+def test_drift_against_a_supabase_target_says_it_chose_the_baseline(supabase_db, tmp_path):
+    root = project(tmp_path, PLAIN)
+    assert push(supabase_db, discover(root), PushOptions(lock_wait=5)).failure is None
+    result = drift(root, supabase_db, DriftOptions())
+    assert result.replay.ok and not result.drifted, result.diff
+    assert ("baseline: supabase (--baseline auto: the target looks like Supabase: it has the auth schema and"
+            " Supabase's roles)") in result.notes
+
+
+def test_shadow_without_a_target_loads_the_supabase_baseline_by_default(tmp_path):
+    root = project(tmp_path, {"20250101000000_p.sql": "create table public.p (id uuid primary key"
+                                                      " references auth.users (id));\n"})
+    assert CliRunner().invoke(main, ["shadow", "--workdir", str(root), "--format", "json"]).exit_code == 0
+    res = CliRunner().invoke(main, ["shadow", "--workdir", str(root), "--baseline", "none", "--format", "json"])
+    assert res.exit_code == 1 and json.loads(res.stdout)["errors"][0]["sqlstate"] == "3F000"  # no schema auth
+
+
+def test_no_baseline_and_baseline_supabase_together_are_a_usage_error(tmp_path):
+    root = project(tmp_path, PLAIN)
+    res = CliRunner().invoke(main, ["shadow", "--workdir", str(root), "--no-baseline", "--baseline", "supabase"])
+    assert res.exit_code == 2
+    assert "--no-baseline contradicts --baseline supabase" in res.output and "Traceback" not in res.output

@@ -9,6 +9,7 @@ import click
 
 from . import main
 from .options import Progress, dsn_from, output_options, reporting, target_options, workdir_option
+from .shadow_options import baseline_choice, shadow_baseline_options
 from .types import DURATION
 
 
@@ -18,13 +19,15 @@ from .types import DURATION
 @click.option("--shadow-url", envvar="PGRELEASE_SHADOW_URL",
               help="An existing EMPTY database for the probe instead of the embedded server.")
 @click.option("--pg-bin", envvar="PGRELEASE_PG_BIN", help="bin directory of a local PostgreSQL for the embedded server.")
-@click.option("--no-baseline", is_flag=True, help="Do not load the Supabase baseline on the shadow.")
+@click.option("--no-baseline", is_flag=True, help="Do not load the Supabase baseline on the shadow (--baseline none).")
+@shadow_baseline_options
 @click.option("--statement-timeout", type=DURATION, default="0", show_default=True,
               help="statement_timeout per migration on the shadow ('0' = off).")
 @output_options
 @reporting("impact")
 def impact(workdir: Path, target, connect_options, shadow_url: str | None, pg_bin: str | None,  # noqa: ANN001, ANN201
-           no_baseline: bool, statement_timeout: str, fmt: str, quiet: bool):
+           no_baseline: bool, baseline: str | None, superuser: bool, statement_timeout: str, fmt: str,
+           quiet: bool):
     """Show what each pending migration locks, rewrites or reads in full.
 
     \b
@@ -39,8 +42,9 @@ def impact(workdir: Path, target, connect_options, shadow_url: str | None, pg_bi
 
     policy = load_impact_policy(workdir)  # a bad [impact] table is exit 2 before anything connects
     dsn = dsn_from(target, required=False)
-    shadow = ShadowOptions(shadow_url=Dsn.parse(shadow_url) if shadow_url else None, baseline=not no_baseline,
-                           pg_bin=pg_bin)
+    choice = baseline_choice(baseline, no_baseline)
+    shadow = ShadowOptions(shadow_url=Dsn.parse(shadow_url) if shadow_url else None, baseline=choice != "none",
+                           baseline_auto=choice == "auto" and dsn is not None, pg_bin=pg_bin, superuser=superuser)
     if dsn is not None:
         shadow = for_target(shadow, dsn, connect_options)  # the target's major and its own roles
     options = ImpactOptions(shadow=shadow, statement_timeout=statement_timeout.strip())

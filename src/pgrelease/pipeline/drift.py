@@ -26,7 +26,9 @@ class DriftOptions:
     with_sql: bool = False
     shadow_url: Dsn | None = None
     pg_bin: str | None = None
-    baseline: bool = True
+    baseline: bool = True  # False: --baseline none
+    baseline_auto: bool = True  # with baseline: load it only when the target looks like Supabase (--baseline auto)
+    superuser: bool = False  # replay as a superuser, not as hosted Supabase's postgres (--superuser)
     ignore_relations: tuple[str, ...] = ()  # schema.table: tables (with what hangs off them) kept out of drift
 
 
@@ -109,7 +111,9 @@ def drift(workdir: Path, target: Dsn, options: DriftOptions = DriftOptions(), *,
     if pending:
         result.notes.append(f"{len(pending)} local migration(s) not applied on the target are not part of the comparison")
     shadow_options = ShadowOptions(shadow_url=options.shadow_url, baseline=options.baseline, pg_bin=options.pg_bin,
-                                   run_checks=False, only_versions=applied, history_rows=extra)
+                                   run_checks=False, only_versions=applied, history_rows=extra,
+                                   baseline_auto=options.baseline and options.baseline_auto,
+                                   superuser=options.superuser)
     shadow_options = for_target(shadow_options, target, connect_options)  # its major and its own roles
     with replayed_shadow(workdir, shadow_options, connect_options=connect_options, progress=progress) as run:
         result.replay = run

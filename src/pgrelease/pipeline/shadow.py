@@ -23,15 +23,15 @@ from ..db.baseline import (
 from ..db.connect import ConnectOptions, connect
 from ..db.dsn import Dsn
 from ..db.embedded import EmbeddedServer, find_binaries, installed_extensions, local_installation
+from ..db import hosted
 from ..db.roles import RoleSpec, apply_roles_file, create_roles, roles_file
+from ..db.sqlfiles import load_sql
 from ..db.supabase_extensions import not_offered_hint, offered
 from ..errors import CheckFailed, EnvironmentFailure, PgReleaseError, UsageError
 from ..migrations.apply import ProgressFn, PushOptions, PushResult, push
 from ..migrations.files import MigrationFile, MigrationSet, discover
 from ..migrations.history import AppliedMigration
 from ..migrations.parse import ParsedMigration, parse_migrations
-from ..report.model import Report
-from ..report.steps import shadow_step
 
 _CREATE_EXTENSION = re.compile(
     r'^\s*create\s+extension\s+(?:if\s+not\s+exists\s+)?(?:"((?:[^"]|"")+)"|([\w-]+))', re.IGNORECASE
@@ -41,7 +41,14 @@ _CREATE_EXTENSION_IF_NOT_EXISTS = re.compile(
     r'^\s*create\s+extension\s+if\s+not\s+exists\s+' + _IDENT + r'(.*)$', re.IGNORECASE | re.DOTALL
 )
 _SCHEMA_OPTION = re.compile(r'\bschema\s+' + _IDENT, re.IGNORECASE)
-_CREATE_SCHEMA = re.compile(r'^\s*create\s+schema\s+(?:if\s+not\s+exists\s+)?' + _IDENT, re.IGNORECASE)
+_CREATE_SCHEMA = re.compile(r'^\s*create\s+schema\s+(if\s+not\s+exists\s+)?' + _IDENT, re.IGNORECASE)
+# `supabase db pull` of a schema that Supabase made: CREATE SCHEMA IF NOT EXISTS, then this
+_ADMIN_OWNS_SCHEMA = re.compile(r'^\s*alter\s+schema\s+' + _IDENT + r'\s+owner\s+to\s+"?supabase_admin"?\s*$',
+                                re.IGNORECASE)
+
+
+# What --baseline auto looks for on a target, besides the auth schema
+SUPABASE_SIGNS = ("anon", "authenticated", "service_role", "supabase_auth_admin")
 
 
 def _ident(quoted: str | None, bare: str | None) -> str:
@@ -59,6 +66,14 @@ class ShadowOptions:
     history_rows: tuple[AppliedMigration, ...] = ()  # also replay these from their recorded statements
     target_major: int | None = None  # the major of the target the shadow stands for (staging, drift's target)
     extra_roles: tuple[RoleSpec, ...] = ()  # the target's own roles, created on the shadow before the replay
+    superuser: bool = False  # replay as a superuser, not as hosted Supabase's postgres (--superuser)
+    baseline_auto: bool = False  # --baseline auto: for_target() decides from the target (without one: supabase)
+    baseline_note: str | None = None  # what for_target() chose, and why (a note in the report)
+
+    @property
+    def hosted(self) -> bool:
+        """Replay with hosted Supabase's permissions: the Supabase baseline, and not --superuser."""
+        return self.baseline and not self.superuser
 
 
 @dataclass
@@ -70,6 +85,7 @@ class ShadowRun:
     label: str
     server_version: str = ""
     baseline: bool = True
+    hosted: bool = False  # replayed as hosted Supabase's postgres (not a superuser)
     parsed: list[ParsedMigration] = field(default_factory=list)
     push: PushResult | None = None  # the replay itself
     verify: VerifyResult | None = None  # smoke + verify scripts on the shadow, when run
@@ -109,14 +125,26 @@ def preinstalled_extensions(parsed: list[ParsedMigration]) -> list[str]:
     own: ``CREATE EXTENSION IF NOT EXISTS "pgsodium" WITH SCHEMA "pgsodium"`` (as `supabase db
     pull` writes it for projects that had pgsodium, pg_graphql or supabase_vault from the start)
     before any migration creates that schema. On such a project the statement is a no-op; on a
-    database without the schema it fails, so the shadow installs these first."""
+    database without the schema it fails, so the shadow installs these first. A dump that writes
+    ``CREATE SCHEMA IF NOT EXISTS "pgsodium"; ALTER SCHEMA "pgsodium" OWNER TO "supabase_admin"``
+    first expects it too (only Supabase's own schemas belong to supabase_admin)."""
     found: list[str] = []
     created_schemas: set[str] = set()
+    maybe_existing: set[str] = set()
     for item in parsed:
         for stmt in item.statements:
             schema_match = _CREATE_SCHEMA.match(stmt.sql)
             if schema_match:
-                created_schemas.add(_ident(schema_match.group(1), schema_match.group(2)))
+                schema = _ident(schema_match.group(2), schema_match.group(3))
+                created_schemas.add(schema)
+                if schema_match.group(1):
+                    maybe_existing.add(schema)
+                continue
+            owner_match = _ADMIN_OWNS_SCHEMA.match(stmt.sql)
+            if owner_match:
+                schema = _ident(owner_match.group(1), owner_match.group(2))
+                if schema in maybe_existing:
+                    created_schemas.discard(schema)
                 continue
             match = _CREATE_EXTENSION_IF_NOT_EXISTS.match(stmt.sql)
             if not match:
@@ -155,6 +183,8 @@ def shadow_server(options: ShadowOptions, connect_options: ConnectOptions | None
     server = EmbeddedServer(bin_dir=options.pg_bin)
     try:
         dsn = server.start()
+        if options.hosted:  # supabase_admin bootstraps the cluster, postgres is not a superuser
+            dsn = hosted.make_hosted_cluster(dsn)
         binaries = server.binaries
         label = f"embedded PostgreSQL {binaries.major} ({binaries.source})" if binaries else "embedded PostgreSQL"
         yield dsn, label
@@ -188,6 +218,72 @@ def _create_roles(conn, migrations: MigrationSet, options: ShadowOptions, notes:
         created = create_roles(conn, options.extra_roles)
         if created:
             notes.append(f"created the target's roles on the shadow (no passwords): {', '.join(created)}")
+
+
+def _admin_to_postgres(conn, before: set[str]) -> None:  # noqa: ANN001
+    """On PostgreSQL 16+ the roles of roles.sql and of the target were created by postgres on the
+    hosted project, which made postgres their admin (CREATEROLE's implicit grant: ADMIN, not INHERIT
+    nor SET); the shadow made them as the superuser, so it grants the same."""
+    if int(conn.execute("show server_version_num").fetchone()[0]) < 160000:
+        return
+    rows = conn.execute("select rolname from pg_catalog.pg_roles where not rolsuper and rolname <> %s"
+                        " and not (rolname = any(%s)) and left(rolname, 3) <> 'pg_'",
+                        (hosted.HOSTED_ROLE, sorted(before))).fetchall()
+    for (name,) in rows:
+        conn.execute(sql.SQL("GRANT {} TO {} WITH ADMIN TRUE, INHERIT FALSE, SET FALSE").format(
+            sql.Identifier(name), sql.Identifier(hosted.HOSTED_ROLE)))
+
+
+def _hosted_migrations(migrations: MigrationSet, notes: list[str]) -> MigrationSet:
+    """The migrations as the hosted shadow runs them: what supautils lets postgres do that PostgreSQL
+    reserves for an owner or a superuser runs as the superuser, statement by statement."""
+    files: list[MigrationFile] = []
+    routed: list[str] = []
+    extensions = 0
+    for item in parse_migrations(migrations.files):
+        text, done = hosted.hosted_text(item.file.text, item.written or item.statements)
+        if not done:
+            files.append(item.file)
+            continue
+        copy = MigrationFile(item.file.version, item.file.name, item.file.path, item.file.display_path)
+        copy.__dict__["text"] = text  # the cached text: what the runner splits and runs
+        files.append(copy)
+        # CREATE EXTENSION always takes this path: counted, not listed
+        routed.extend(f"{item.file.filename} {what}" for what in done if ": create extension " not in what)
+        extensions += sum(1 for what in done if ": create extension " in what)
+    if routed:
+        shown = "; ".join(routed[:8]) + (f"; ... ({len(routed)} in all)" if len(routed) > 8 else "")
+        notes.append(f"{len(routed)} statement(s) ran as supabase_admin, as supautils"
+                     f" lets postgres do on hosted Supabase: {shown}")
+    if extensions:
+        notes.append(f"{extensions} CREATE EXTENSION statement(s) ran as supabase_admin, as supautils runs the"
+                     " extensions Supabase offers")
+    return MigrationSet(migrations.directory, files, migrations.skipped)
+
+
+_REFUSAL_HINT = ("hosted Supabase runs migrations as postgres, which may add policies and triggers to auth, storage"
+                 " and realtime tables and reference them in foreign keys, but not alter, comment on or drop them, nor"
+                 " create objects in those schemas: put the object in public or a schema of your own; --superuser"
+                 " replays as a superuser instead (not as hosted Supabase does)")
+
+
+def _explain_refusal(run: "ShadowRun") -> None:
+    """A 42501 on the hosted shadow says what hosted Supabase says: that it refuses it, and why."""
+    failure = run.failure
+    if failure is None or failure.sqlstate != "42501" or failure.message.startswith(hosted.REFUSED_PREFIX):
+        return
+    stmt = None
+    for item in run.parsed:
+        if item.file.display_path != failure.file:
+            continue
+        for candidate in item.written or item.statements:
+            if candidate.line <= (failure.line or 0) <= candidate.end_line:
+                stmt = candidate
+    why = hosted.explain_refusal(stmt.sql) if stmt is not None else None
+    why = why or "migrations run as postgres, which is not a superuser there"
+    failure.message = f"{hosted.REFUSED_PREFIX}{why}; the server said: {failure.message}"
+    failure.hint = "; ".join(h for h in (_REFUSAL_HINT, failure.hint) if h)
+    failure.extra["hosted_refusal"] = why
 
 
 def shadow_major_warning(shadow_major: int, target_major: int, target: str = "the target") -> str:
@@ -226,9 +322,29 @@ def shadow_binaries_for_target(options: ShadowOptions, migrations: MigrationSet)
     return options, [shadow_major_warning(embedded_major or 0, major)]
 
 
+def baseline_options(choice: str) -> dict[str, bool]:
+    """ShadowOptions fields for ``--baseline auto|supabase|none``."""
+    if choice not in ("auto", "supabase", "none"):
+        raise UsageError(f"--baseline {choice!r} is not one of auto, supabase, none",
+                         hint="auto (the Supabase baseline when the target looks like Supabase), supabase or none")
+    return {"baseline": choice != "none", "baseline_auto": choice == "auto"}
+
+
+def looks_like_supabase(conn) -> tuple[bool, str]:  # noqa: ANN001
+    """(is it, why): a Supabase database has the auth schema and Supabase's roles."""
+    row = conn.execute(load_sql("pgrelease.pipeline", "looks_like_supabase"), {"roles": list(SUPABASE_SIGNS)}).fetchone()
+    has_auth, present = bool(row[0]), set(row[1] or ())
+    lacking = [r for r in SUPABASE_SIGNS if r not in present]
+    if has_auth and not lacking:
+        return True, "it has the auth schema and Supabase's roles"
+    parts = ([] if has_auth else ["no auth schema"]) + ([f"no role {', '.join(lacking)}"] if lacking else [])
+    return False, "; ".join(parts)
+
+
 def for_target(options: ShadowOptions, target: Dsn, connect_options: ConnectOptions | None = None) -> ShadowOptions:
     """The shadow options for replaying what ``target`` should hold: its major (a local installation
-    of it is used when there is one) and its own roles (names and attributes, never passwords)."""
+    of it is used when there is one), its own roles (names and attributes, never passwords) and,
+    with ``--baseline auto``, the Supabase baseline only when the target looks like Supabase."""
     from dataclasses import replace
 
     from ..db.roles import target_roles
@@ -236,7 +352,16 @@ def for_target(options: ShadowOptions, target: Dsn, connect_options: ConnectOpti
     with connect(target, connect_options) as conn:
         major = int(conn.execute("show server_version_num").fetchone()[0]) // 10000
         roles = tuple(target_roles(conn))
-    return replace(options, target_major=options.target_major or major, extra_roles=options.extra_roles or roles)
+        changes: dict = {}
+        if options.baseline_auto:
+            supabase, why = looks_like_supabase(conn)
+            changes = {"baseline": supabase, "baseline_auto": False,
+                       "baseline_note": (f"baseline: supabase (--baseline auto: the target looks like Supabase: {why})"
+                                         if supabase else
+                                         f"baseline: none, plain PostgreSQL (--baseline auto: the target does not look"
+                                         f" like Supabase: {why}); --baseline supabase loads it anyway")}
+    return replace(options, target_major=options.target_major or major, extra_roles=options.extra_roles or roles,
+                   **changes)
 
 
 def prepare_shadow(dsn: Dsn, migrations: MigrationSet, options: ShadowOptions,
@@ -251,7 +376,10 @@ def prepare_shadow(dsn: Dsn, migrations: MigrationSet, options: ShadowOptions,
     with connect(dsn, connect_options) as conn:
         if options.baseline:
             apply_supabase_baseline(conn)
+        before = {r[0] for r in conn.execute("select rolname from pg_catalog.pg_roles").fetchall()}
         _create_roles(conn, migrations, options, notes)
+        if options.hosted:
+            _admin_to_postgres(conn, before)
         missing = missing_extensions(conn, created + implied)
         if not missing and options.baseline:
             for name in preinstalled_extensions(parsed):  # what older hosted projects had from the start
@@ -261,6 +389,7 @@ def prepare_shadow(dsn: Dsn, migrations: MigrationSet, options: ShadowOptions,
                     continue
                 conn.execute(sql.SQL("create schema {schema}; create extension {name} with schema {schema}").format(
                     schema=sql.Identifier(schema), name=sql.Identifier(name)))
+                conn.execute(hosted.extension_grants_sql(name))
                 notes.append(f"installed extension {name} in schema {schema} before the replay: the migrations expect"
                              f" it there from the start (CREATE EXTENSION IF NOT EXISTS {name} WITH SCHEMA {schema},"
                              " as `supabase db pull` writes it for projects that had it from the start)")
@@ -268,6 +397,7 @@ def prepare_shadow(dsn: Dsn, migrations: MigrationSet, options: ShadowOptions,
                 if conn.execute("select 1 from pg_extension where extname = %s", (name,)).fetchone():
                     continue
                 conn.execute(sql.SQL("create extension {}").format(sql.Identifier(name)))
+                conn.execute(hosted.extension_grants_sql(name))
                 notes.append(f"enabled extension {name}: the migrations use it without creating it"
                              " (on hosted projects it is enabled from the dashboard)")
     if missing:
@@ -304,24 +434,31 @@ def replayed_shadow(
     options, major_warnings = shadow_binaries_for_target(options, migrations)
     with shadow_server(options, connect_options) as (dsn, label):
         run = ShadowRun(dsn=dsn, label=label, baseline=options.baseline, warnings=skipped + major_warnings)
+        if options.baseline_note:
+            run.notes.append(options.baseline_note)
         run.parsed = prepare_shadow(dsn, migrations, options, connect_options, run.notes)
         with connect(dsn, connect_options) as conn:
             run.server_version = conn.execute("show server_version").fetchone()[0]
+            as_hosted = options.hosted
+            if as_hosted:
+                why_not = hosted.hosted_possible(conn)
+                if why_not:
+                    as_hosted = False
+                    run.warnings.append(f"replayed as a superuser, not with hosted Supabase's permissions: {why_not}"
+                                        " (use the embedded server, or a --shadow-url whose user is a superuser"
+                                        " other than postgres, e.g. supabase_admin)")
+            if as_hosted:
+                migrations = _hosted_migrations(migrations, run.notes)
+                hosted.become_postgres(conn)
+                run.notes.insert(0, "replayed as role postgres with hosted Supabase's permissions (not a superuser;"
+                                    " auth, storage and realtime belong to Supabase's roles); --superuser replays as"
+                                    " a superuser")
+            run.hosted = as_hosted
             run.push = push(dsn, migrations, PushOptions(lock_wait=5, statement_timeout=options.statement_timeout),
                             conn=conn, progress=progress)
+            if as_hosted:
+                _explain_refusal(run)
             if run.push.failure is None and options.run_checks:
                 run.verify = run_scripts(conn, workdir, target=label)
         run.duration_ms = (time.perf_counter() - started) * 1000
         yield run
-
-
-def shadow(
-    workdir: Path,
-    options: ShadowOptions = ShadowOptions(),
-    *,
-    connect_options: ConnectOptions | None = None,
-    progress: ProgressFn | None = None,
-) -> Report:
-    """``pgrelease shadow``: a report of one step."""
-    with replayed_shadow(workdir, options, connect_options=connect_options, progress=progress) as run:
-        return Report.of("shadow", shadow_step(run), target=run.label)

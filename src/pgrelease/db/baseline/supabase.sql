@@ -23,6 +23,9 @@ DECLARE
 BEGIN
   FOR spec IN
     SELECT * FROM (VALUES
+      -- postgres: the role migrations run as; on a hosted project it is not a superuser (on a
+      -- server where it is the bootstrap superuser it exists already and is left as it is)
+      ('postgres',                 'LOGIN NOSUPERUSER CREATEDB CREATEROLE REPLICATION BYPASSRLS'),
       ('supabase_admin',           'LOGIN SUPERUSER CREATEDB CREATEROLE REPLICATION BYPASSRLS'),
       ('anon',                     'NOLOGIN NOINHERIT'),
       ('authenticated',            'NOLOGIN NOINHERIT'),
@@ -95,12 +98,17 @@ END
 $ext$;
 CREATE SCHEMA IF NOT EXISTS graphql;
 
--- The database search_path (and this session's, for whatever runs next on it)
+-- The database search_path (and this session's, for whatever runs next on it). The database
+-- belongs to postgres, as on a hosted project: migrations create schemas, and public (owned by
+-- pg_database_owner) is theirs. extensions is postgres's too (the image's first migration made it
+-- as postgres, before postgres was demoted).
 DO $sp$
 BEGIN
   EXECUTE format('ALTER DATABASE %I SET search_path = "$user", public, extensions', current_database());
+  EXECUTE format('ALTER DATABASE %I OWNER TO postgres', current_database());
 END
 $sp$;
+ALTER SCHEMA extensions OWNER TO postgres;
 SET search_path = "$user", public, extensions;
 
 -- ---------------------------------------------------------------------------------------
@@ -110,6 +118,29 @@ GRANT USAGE ON SCHEMA public TO postgres, anon, authenticated, service_role;
 GRANT USAGE ON SCHEMA extensions TO postgres, anon, authenticated, service_role;
 GRANT ALL ON SCHEMA extensions TO dashboard_user;
 GRANT USAGE ON SCHEMA graphql, graphql_public TO postgres, anon, authenticated, service_role;
+
+-- What hosted projects give postgres on the extensions installed from the start (their
+-- after-create grants): vault's secrets and functions, with grant option.
+DO $vault$
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = 'vault') THEN
+    GRANT USAGE ON SCHEMA vault TO postgres WITH GRANT OPTION;
+    GRANT ALL ON ALL TABLES IN SCHEMA vault TO postgres WITH GRANT OPTION;
+    GRANT ALL ON ALL ROUTINES IN SCHEMA vault TO postgres WITH GRANT OPTION;
+  END IF;
+END
+$vault$;
+
+-- PostgreSQL 16+: CREATEROLE alone no longer lets postgres `ALTER ROLE authenticated SET ...` or
+-- grant the API roles; hosted projects grant them with ADMIN OPTION (supabase/postgres
+-- 20250605172253_grant_with_admin_to_postgres_16_and_above).
+DO $admin$
+BEGIN
+  IF current_setting('server_version_num')::int >= 160000 THEN
+    GRANT anon, authenticated, service_role TO postgres WITH ADMIN OPTION;
+  END IF;
+END
+$admin$;
 
 -- Objects migrations create in public (as postgres, or as supabase_admin from the dashboard)
 -- are exposed to the API roles: this is why RLS must be enabled on every public table.
@@ -716,6 +747,8 @@ BEGIN
   END IF;
 END
 $pub$;
+-- postgres owns it on hosted projects: `alter publication supabase_realtime add table ...`
+ALTER PUBLICATION supabase_realtime OWNER TO postgres;
 
 CREATE TABLE realtime.messages (
   topic text NOT NULL,
@@ -764,7 +797,8 @@ ALTER TABLE realtime.messages OWNER TO supabase_realtime_admin;
 ALTER FUNCTION realtime.topic() OWNER TO supabase_realtime_admin;
 ALTER FUNCTION realtime.send(jsonb, text, text, boolean) OWNER TO supabase_realtime_admin;
 ALTER FUNCTION realtime.broadcast_changes(text, text, text, text, text, record, record, text) OWNER TO supabase_realtime_admin;
-GRANT USAGE ON SCHEMA realtime TO postgres, anon, authenticated, service_role;
+GRANT USAGE ON SCHEMA realtime TO anon, authenticated, service_role;
+GRANT USAGE ON SCHEMA realtime TO postgres WITH GRANT OPTION;
 GRANT ALL ON realtime.messages TO postgres, service_role;
 GRANT SELECT, INSERT, UPDATE ON realtime.messages TO anon, authenticated;
 
