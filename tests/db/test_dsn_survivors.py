@@ -209,3 +209,10 @@ def test_revealed_url_encodes_the_password_fully():
 def test_own_scrub_of_a_password_with_a_slash():
     dsn = Dsn(host="h", user="u", _password="p/w-secret")
     assert dsn.scrub("raw p/w-secret, encoded p%2Fw-secret") == "raw ***, encoded ***"
+
+
+@pytest.mark.parametrize("url", ["postgresql://", "postgresql:///", "postgres://h", "postgresql://:5433"])
+def test_a_url_may_leave_out_host_dbname_and_user(url):
+    dsn = Dsn.parse(url)
+    assert (dsn.dbname, dsn.user, dsn.password, dsn.params) == (None, None, None, ())
+    assert dsn.host in (None, "h")
