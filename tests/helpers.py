@@ -41,11 +41,13 @@ class Project:
         return path
 
 
-def canary_login(dsn, password: str, prefix: str = "canary"):  # noqa: ANN001, ANN201 - Dsn in, context manager out
+def canary_login(dsn, password: str, prefix: str = "canary", settings: dict[str, str] | None = None):  # noqa: ANN001, ANN201
     """A login role whose password is a canary (so a test can grep every output for it), acting
     as the server's own superuser: hosted Supabase runs migrations as ``postgres``, whose
     default privileges the baseline sets, so objects come out owned as on a hosted project.
-    Yields the Dsn that logs in as it; the role is dropped afterwards."""
+    ``settings`` are set on the role (``app.db_url`` = a URL...), so the server can echo them
+    in any database the role logs in to. Yields the Dsn that logs in as it (Dsn in, context
+    manager out); the role is dropped afterwards."""
     from contextlib import contextmanager
     from dataclasses import replace
 
@@ -57,6 +59,8 @@ def canary_login(dsn, password: str, prefix: str = "canary"):  # noqa: ANN001, A
         with connect(dsn) as conn:
             conn.execute(f"create role {role} login superuser password '{password}'")
             conn.execute(f"alter role {role} set role = '{dsn.user}'")
+            for name, value in (settings or {}).items():
+                conn.execute(f"alter role {role} set {name} = '{value}'")
         try:
             yield replace(dsn, user=role).with_password(password)
         finally:

@@ -237,3 +237,53 @@ def test_comment_on_failure_only_and_off(actions, workdir, staging_url, github_a
     assert run_gate(actions, workdir, "--db-url", staging_url, "--comment", "off").exit_code == 0
     assert gate_comments(github_api) == []
     assert [s.state for s in github_api.statuses_for(REPO, HEAD_SHA)] == ["failure", "success", "success", "success"]
+
+
+# -- every format, a canary in every place a secret can enter ------------------------------------
+SSL_PW = "Canary-sslpw-3e8a41"      # ?sslpassword= in the staging URL
+ENV_PW = "Canary-envpw-9b27d0"      # PGRELEASE_DB_PASSWORD
+SHADOW_PW = "Canary+shadow/6c1f=2"  # the shadow URL's password (needs percent-encoding)
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "github"])
+def test_no_canary_in_any_format_when_the_server_echoes_them(actions, workdir, supabase_db, make_db, github_api,
+                                                             fmt):
+    """The staging password, its ?sslpassword=, PGRELEASE_DB_PASSWORD, GITHUB_TOKEN and the
+    shadow URL's password, each echoed by the server in a failing migration's message, detail
+    and hint (from role settings: the file holds none of them), grepped for in stdout, stderr,
+    the job summary, the step outputs, the report file, the PR comment and the commit status."""
+    from pgrelease import secrets
+
+    staging_base = canary_login(supabase_db, PASSWORD, "gatecn")
+    with staging_base as staging:
+        staging = staging.with_params(sslpassword=SSL_PW)
+        shadow_db = make_db()
+        echoed = {"app.db_url": staging.url(reveal=True), "app.env_secrets": f"env={ENV_PW} token={TOKEN}"}
+        with canary_login(shadow_db, SHADOW_PW, "gatesh") as shadow:
+            echoed["app.shadow_url"] = shadow.url(reveal=True)
+            with connect(supabase_db) as conn:
+                for role in (staging.user, shadow.user):
+                    for name, value in echoed.items():
+                        conn.execute(f"alter role {role} set {name} = '{value}'")
+            (workdir / "supabase" / "migrations" / "20250301090000_echo.sql").write_text("""do $$ begin
+  raise exception using message = 'cannot use ' || current_setting('app.db_url'),
+    detail = 'shadow ' || current_setting('app.shadow_url'), hint = 'known ' || current_setting('app.env_secrets');
+end $$;
+""")
+            secrets.forget_all()  # only what the gate itself learns may mask its output
+            result = run_gate(actions, workdir, "--db-url", staging.url(reveal=True), "--shadow-url",
+                              shadow.url(reveal=True), "--format", fmt, PGRELEASE_DB_PASSWORD=ENV_PW)
+    texts = everything(result, actions, github_api)
+    joined = "\n".join(texts).replace('\\"', '"')
+    assert result.exit_code == 1, joined[-3000:]
+    assert "Traceback" not in joined and "password authentication failed" not in joined
+    assert "cannot use postgresql://" in joined  # the echo reached the output, masked
+    (comment,) = gate_comments(github_api)
+    assert "cannot use postgresql://" in comment.body  # ... and the PR comment
+    forms = {SSL_PW, ENV_PW, SHADOW_PW, quote(SHADOW_PW, safe=""), quote(SHADOW_PW),
+             base64.b64encode(SHADOW_PW.encode()).decode().rstrip("=")}
+    for text in texts:
+        for line in text.splitlines():
+            if not line.startswith("::add-mask::"):
+                assert not any(form in line for form in forms), f"secret leaked: {line[:300]}"
+    assert_no_canary(*texts)
