@@ -18,6 +18,7 @@ apt_install() {  # Debian packages, only when missing and we may install them
   local missing=()
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
   [ -x "$PG15_BIN/postgres" ] || missing+=(postgresql-15)
+  [ -e /usr/share/postgresql/15/extension/postgis.control ] || missing+=(postgresql-15-postgis-3)
   command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
@@ -43,6 +44,8 @@ fi
 missing_parts() {
   [ -x "$PG15_BIN/postgres" ] \
     || echo "PostgreSQL 15 ($PG15_BIN, Debian postgresql-15): the second pass and the PostgreSQL 15 catalog, baseline and drift tests"
+  [ -e /usr/share/postgresql/15/extension/postgis.control ] \
+    || echo "PostGIS 3.3.2 for PostgreSQL 15 (Debian postgresql-15-postgis-3, the version hosted PostgreSQL 15 projects run): the postgis tests"
   command -v redis-server >/dev/null 2>&1 \
     || echo "redis-server (Debian redis-server): the Redis health-check tests"
   command -v node >/dev/null 2>&1 \

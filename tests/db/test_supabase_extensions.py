@@ -1,11 +1,14 @@
 """The list of extensions hosted Supabase offers (db/supabase_extensions.json) against what the
-shadow can CREATE EXTENSION, and the stand-ins that list adds (PostgreSQL 18)."""
+shadow can CREATE EXTENSION, and the stand-ins that list adds: on the embedded PostgreSQL 18
+(extension_control_path) and on a Debian PostgreSQL 15 (a private installation tree); the
+versions hosted Supabase ships, pinned with VERSION; pg_cron's schema as supautils sets it."""
 
 from __future__ import annotations
 
 import os
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -18,32 +21,59 @@ from pgrelease.db.embedded import STANDINS_DIR, EmbeddedServer
 from pgrelease.db.supabase_extensions import load, offered, supabase_extensions
 
 EXTENSIONS = supabase_extensions()
+PG15_BIN = Path("/usr/lib/postgresql/15/bin")
+SERVERS = ["pg18", pytest.param("pg15", marks=pytest.mark.skipif(
+    not (PG15_BIN / "postgres").exists(), reason="no PostgreSQL 15 at /usr/lib/postgresql/15/bin (Debian postgresql-15)"))]
 
 
 @pytest.fixture(scope="module")
-def pg18() -> Iterator[EmbeddedServer]:
-    saved = os.environ.pop("PGRELEASE_PG_BIN", None)
-    try:
-        server = EmbeddedServer()
-        server.start()
-    finally:
-        if saved is not None:
-            os.environ["PGRELEASE_PG_BIN"] = saved
-    assert server.binaries is not None and server.binaries.major >= 18
-    yield server
-    server.stop()
+def servers() -> Iterator[dict[str, EmbeddedServer]]:
+    started: dict[str, EmbeddedServer] = {}
+    yield started
+    for server in started.values():
+        server.stop()
+
+
+@pytest.fixture(params=SERVERS)
+def pg(request, servers) -> EmbeddedServer:
+    """The embedded PostgreSQL 18 (the wheel) and a Debian PostgreSQL 15, each started once."""
+    if request.param not in servers:
+        saved = os.environ.pop("PGRELEASE_PG_BIN", None)
+        try:
+            server = EmbeddedServer(bin_dir=PG15_BIN if request.param == "pg15" else None)
+            server.start()
+        finally:
+            if saved is not None:
+                os.environ["PGRELEASE_PG_BIN"] = saved
+        servers[request.param] = server
+    server = servers[request.param]
+    assert server.binaries is not None and server.binaries.major == (15 if request.param == "pg15" else 18)
+    return server
 
 
 @pytest.fixture
-def db18(pg18) -> Iterator[psycopg.Connection]:
+def db(pg) -> Iterator[psycopg.Connection]:
     name = "x_" + uuid.uuid4().hex[:12]
-    with connect(pg18.dsn) as admin:
+    with connect(pg.dsn) as admin:
         admin.execute(f'create database "{name}"')
-    with connect(pg18.dsn.with_dbname(name)) as conn:
+    with connect(pg.dsn.with_dbname(name)) as conn:
         conn.autocommit = True
         yield conn
-    with connect(pg18.dsn) as admin:
+    with connect(pg.dsn) as admin:
         admin.execute(f'drop database "{name}" with (force)')
+
+
+def _major(conn: psycopg.Connection) -> int:
+    return int(conn.execute("show server_version_num").fetchone()[0]) // 10000
+
+
+def _available(conn: psycopg.Connection, name: str) -> bool:
+    return conn.execute("select 1 from pg_available_extensions where name = %s", (name,)).fetchone() is not None
+
+
+def _version(conn: psycopg.Connection, name: str) -> str | None:
+    row = conn.execute("select extversion from pg_extension where extname = %s", (name,)).fetchone()
+    return row[0] if row else None
 
 
 def test_the_list_names_its_sources_and_covers_both_majors():
@@ -83,34 +113,36 @@ def _create(conn: psycopg.Connection, name: str, schema: str, version: str | Non
 
 
 @pytest.mark.parametrize("name", sorted(n for n, e in EXTENSIONS.items() if not e.shadow.startswith("local:")))
-def test_the_shadow_creates_every_offered_extension(db18, name):
+def test_the_shadow_creates_every_offered_extension(db, name):
     """Every extension of the list the embedded server provides (itself or as a stand-in) is
     created as the dashboard creates it; a stand-in reports the extversion hosted Supabase has."""
     ext = EXTENSIONS[name]
-    _create(db18, name, ext.schema)
-    version = db18.execute("select extversion from pg_extension where extname = %s", (name,)).fetchone()[0]
+    if ext.shadow == "embedded" and not _available(db, name):
+        pytest.skip(f"{name}: this server's installation does not carry it (only the embedded 18 does)")
+    _create(db, name, ext.schema)
+    version = _version(db, name)
     if ext.shadow == "standin" and not ext.contrib:
-        assert version == (ext.version(17) or ext.version(15)), name
+        assert version == (ext.version(_major(db)) or ext.version(17) or ext.version(15)), name
         others = {v for v in (ext.pg15, ext.pg17, *ext.also) if v and v != version}
         for other in sorted(others):  # the other major's version and older ones install with VERSION
-            db18.execute(sql.SQL("drop extension {} cascade").format(sql.Identifier(name)))
-            _create(db18, name, ext.schema, other)
-            got = db18.execute("select extversion from pg_extension where extname = %s", (name,)).fetchone()[0]
+            db.execute(sql.SQL("drop extension {} cascade").format(sql.Identifier(name)))
+            _create(db, name, ext.schema, other)
+            got = db.execute("select extversion from pg_extension where extname = %s", (name,)).fetchone()[0]
             assert got == other, (name, other)
 
 
 @pytest.mark.parametrize("name", sorted(n for n, e in EXTENSIONS.items() if e.shadow.startswith("local:")))
-def test_what_only_a_local_installation_has_is_named_with_its_package(db18, name):
-    if db18.execute("select 1 from pg_available_extensions where name = %s", (name,)).fetchone():
+def test_what_only_a_local_installation_has_is_named_with_its_package(db, name):
+    if db.execute("select 1 from pg_available_extensions where name = %s", (name,)).fetchone():
         pytest.skip(f"{name} is installed in this server")
-    [(missing, hint)] = missing_extensions(db18, [name])
-    package = EXTENSIONS[name].package.replace("<major>", "18")
+    [(missing, hint)] = missing_extensions(db, [name])
+    package = EXTENSIONS[name].package.replace("<major>", str(_major(db)))
     assert missing == name and package in hint and "\n" not in hint
 
 
-def test_pg_hashids_standin_matches_the_reference_ids(db18):
-    db18.execute("create extension pg_hashids")
-    q = lambda s: db18.execute(s).fetchone()[0]  # noqa: E731
+def test_pg_hashids_standin_matches_the_reference_ids(db):
+    db.execute("create extension pg_hashids")
+    q = lambda s: db.execute(s).fetchone()[0]  # noqa: E731
     assert q("select id_encode(1001)") == "jNl"
     assert q("select id_encode(1234567, 'This is my salt')") == "Pdzxp"
     assert q("select id_encode(1234567, 'This is my salt', 10)") == "PlRPdzxpR7"
@@ -120,66 +152,212 @@ def test_pg_hashids_standin_matches_the_reference_ids(db18):
     assert q("select id_decode('jNl', 'another salt')") == []
 
 
-def test_pgmq_standin_15_keeps_14_and_adds_headers_and_conditional_reads(db18):
-    db18.execute("create extension pgmq version '1.4.4'")
-    db18.execute("select pgmq.create('old')")
-    db18.execute("alter extension pgmq update")
-    assert db18.execute("select extversion from pg_extension where extname = 'pgmq'").fetchone()[0] == "1.5.1"
-    db18.execute("select pgmq.send('old', '{\"n\": 1}')")
-    db18.execute("select pgmq.send('old', '{\"n\": 2}', '{\"trace\": \"t\"}'::jsonb)")
-    assert db18.execute("select message, headers from pgmq.read('old', 30, 5, '{\"n\": 2}')").fetchall() == \
+def test_pgmq_standin_15_keeps_14_and_adds_headers_and_conditional_reads(db):
+    db.execute("create extension pgmq version '1.4.4'")
+    db.execute("select pgmq.create('old')")
+    db.execute("alter extension pgmq update")
+    assert db.execute("select extversion from pg_extension where extname = 'pgmq'").fetchone()[0] == "1.5.1"
+    db.execute("select pgmq.send('old', '{\"n\": 1}')")
+    db.execute("select pgmq.send('old', '{\"n\": 2}', '{\"trace\": \"t\"}'::jsonb)")
+    assert db.execute("select message, headers from pgmq.read('old', 30, 5, '{\"n\": 2}')").fetchall() == \
         [({"n": 2}, {"trace": "t"})]
-    assert db18.execute("select queue_visible_length from pgmq.metrics('old')").fetchone()[0] == 1
-    assert db18.execute("select pgmq.drop_queue('old')").fetchone()[0] is True
+    assert db.execute("select queue_visible_length from pgmq.metrics('old')").fetchone()[0] == 1
+    assert db.execute("select pgmq.drop_queue('old')").fetchone()[0] is True
 
 
-def test_timescaledb_standin(db18):
-    db18.execute("create schema extensions; create extension timescaledb with schema extensions")
-    db18.execute("set search_path = public, extensions")
-    db18.execute("create table m (ts timestamptz, v int)")
-    assert db18.execute("select * from create_hypertable('m', by_range('ts', interval '1 day'))").fetchone() == (1, True)
-    assert db18.execute("select is_nullable from information_schema.columns where table_name = 'm'"
+def test_timescaledb_standin(db):
+    db.execute("create schema extensions; create extension timescaledb with schema extensions")
+    db.execute("set search_path = public, extensions")
+    db.execute("create table m (ts timestamptz, v int)")
+    assert db.execute("select * from create_hypertable('m', by_range('ts', interval '1 day'))").fetchone() == (1, True)
+    assert db.execute("select is_nullable from information_schema.columns where table_name = 'm'"
                         " and column_name = 'ts'").fetchone()[0] == "NO"
     with pytest.raises(psycopg.Error, match='table "m" is already a hypertable'):
-        db18.execute("select create_hypertable('m', 'ts')")
-    db18.execute("create table full_table (ts timestamptz not null)")
-    db18.execute("insert into full_table values (now())")
+        db.execute("select create_hypertable('m', 'ts')")
+    db.execute("create table full_table (ts timestamptz not null)")
+    db.execute("insert into full_table values (now())")
     with pytest.raises(psycopg.Error, match='table "full_table" is not empty'):
-        db18.execute("select create_hypertable('full_table', 'ts')")
+        db.execute("select create_hypertable('full_table', 'ts')")
     with pytest.raises(psycopg.errors.FeatureNotSupported, match='not supported under the current "apache" license'):
-        db18.execute("select add_retention_policy('m', interval '30 days')")
-    assert str(db18.execute("select time_bucket('15 minutes', timestamptz '2024-01-01 10:07:00+00')").fetchone()[0]) \
+        db.execute("select add_retention_policy('m', interval '30 days')")
+    assert str(db.execute("select time_bucket('15 minutes', timestamptz '2024-01-01 10:07:00+00')").fetchone()[0]) \
         == "2024-01-01 10:00:00+00:00"
 
 
-def test_pgroonga_standin(db18):
-    db18.execute("create schema extensions; create extension pgroonga with schema extensions")
-    db18.execute("set search_path = public, extensions")
-    db18.execute("create table memos (id int, content text)")
-    db18.execute("create index on memos using pgroonga (content)")
-    db18.execute("insert into memos values (1, 'PostgreSQL is a database'), (2, 'Groonga is fast')")
-    q = lambda s: [r[0] for r in db18.execute(s).fetchall()]  # noqa: E731
+def test_pgroonga_standin(db):
+    db.execute("create schema extensions; create extension pgroonga with schema extensions")
+    db.execute("set search_path = public, extensions")
+    db.execute("create table memos (id int, content text)")
+    db.execute("create index on memos using pgroonga (content)")
+    db.execute("insert into memos values (1, 'PostgreSQL is a database'), (2, 'Groonga is fast')")
+    q = lambda s: [r[0] for r in db.execute(s).fetchall()]  # noqa: E731
     assert q("select id from memos where content &@~ 'groonga OR postgresql' order by id") == [1, 2]
     assert q("select id from memos where content &@~ 'database -groonga'") == [1]
     assert q("select id from memos where content &@ 'FAST'") == [2]
     with pytest.raises(psycopg.Error):  # Groonga's tokenizers are not there
-        db18.execute("create index on memos using pgroonga (content) with (tokenizer = 'TokenMecab')")
+        db.execute("create index on memos using pgroonga (content) with (tokenizer = 'TokenMecab')")
 
 
-def test_pg_tle_plpgsql_check_pgaudit_pg_repack_standins(db18):
-    db18.execute("create extension pg_tle")
-    assert db18.execute("select pgtle.install_extension('my_ext', '1.0', 'mine', 'select 1')").fetchone()[0] is True
-    assert db18.execute("select name, default_version from pgtle.available_extensions()").fetchall() == \
+def test_pg_tle_plpgsql_check_pgaudit_pg_repack_standins(db):
+    db.execute("create extension pg_tle")
+    assert db.execute("select pgtle.install_extension('my_ext', '1.0', 'mine', 'select 1')").fetchone()[0] is True
+    assert db.execute("select name, default_version from pgtle.available_extensions()").fetchall() == \
         [("my_ext", "1.0")]
     with pytest.raises(psycopg.errors.DuplicateObject):
-        db18.execute("select pgtle.install_extension('my_ext', '1.0', 'mine', 'select 1')")
-    db18.execute("create schema extensions; create extension plpgsql_check with schema extensions")
-    db18.execute("create function f() returns int language plpgsql as $$ begin return 1; end $$")
-    assert db18.execute("select * from extensions.plpgsql_check_function('f()')").fetchall() == []
+        db.execute("select pgtle.install_extension('my_ext', '1.0', 'mine', 'select 1')")
+    db.execute("create schema extensions; create extension plpgsql_check with schema extensions")
+    db.execute("create function f() returns int language plpgsql as $$ begin return 1; end $$")
+    assert db.execute("select * from extensions.plpgsql_check_function('f()')").fetchall() == []
     with pytest.raises(psycopg.Error, match="is not a plpgsql function"):
-        db18.execute("select * from extensions.plpgsql_check_function_tb('pg_catalog.now()')")
-    db18.execute("create extension pgaudit with schema extensions")
-    assert {r[0] for r in db18.execute("select evtname from pg_event_trigger").fetchall()} >= \
+        db.execute("select * from extensions.plpgsql_check_function_tb('pg_catalog.now()')")
+    db.execute("create extension pgaudit with schema extensions")
+    assert {r[0] for r in db.execute("select evtname from pg_event_trigger").fetchall()} >= \
         {"pgaudit_ddl_command_end", "pgaudit_sql_drop"}
-    db18.execute("create extension pg_repack with schema extensions")
-    assert db18.execute("select repack.version()").fetchone()[0] == "pg_repack 1.5.2"
+    db.execute("create extension pg_repack with schema extensions")
+    assert db.execute("select repack.version()").fetchone()[0] == "pg_repack 1.5.2"
+
+
+# ------------------------------------------------------------------------------------------
+# the server's extension directory: real modules first, stand-ins, hosted versions
+# ------------------------------------------------------------------------------------------
+def test_real_modules_win_over_standins(db, pg):
+    """pgcrypto and uuid-ossp are real contrib modules on Debian's PostgreSQL 15: the stand-in of
+    the same name is not used there (nor any of its scripts); the wheel lacks them, so 18 uses it."""
+    comment = db.execute("select comment from pg_available_extensions where name = 'pgcrypto'").fetchone()[0]
+    standin = "pgrelease stand-in" in comment
+    assert standin == (pg.binaries.major >= 18)
+    assert ("pgcrypto" in pg.extensions.standins) == standin
+    db.execute("create extension pgcrypto")
+    assert len(db.execute("select extensions.gen_random_bytes(4)" if False else "select gen_random_bytes(4)")
+               .fetchone()[0]) == 4
+    if pg.binaries.major < 18:  # the tree's postgres reads the real share dir's files through symlinks
+        assert db.execute("select count(*) from pg_available_extensions where name in ('plpgsql', 'pg_trgm')")\
+            .fetchone()[0] == 2
+
+
+PINNED = sorted({(name, v) for name, e in EXTENSIONS.items() if not e.shadow.startswith("local:") and not e.contrib
+                 for v in e.all_versions})
+
+
+@pytest.mark.parametrize(("name", "version"), PINNED, ids=[f"{n}-{v}" for n, v in PINNED])
+def test_every_version_hosted_supabase_ships_installs_pinned(db, name, version):
+    """`create extension X with schema extensions version 'V'` for every V the supabase/postgres image
+    builds (nix/ext/versions.json), then `alter extension X update` to the hosted default."""
+    ext = EXTENSIONS[name]
+    if not _available(db, name):
+        pytest.skip(f"{name}: this server's installation does not carry it")
+    _create(db, name, ext.schema, version)
+    assert _version(db, name) == version
+    db.execute(sql.SQL("alter extension {} update to {}").format(sql.Identifier(name), sql.Literal(version)))
+    default = ext.version(_major(db)) or ext.version(17) or ext.version(15)
+    if version in ext.shipped_on(_major(db)) or version == ext.version(_major(db)):
+        db.execute(sql.SQL("alter extension {} update").format(sql.Identifier(name)))
+        assert _version(db, name) in (default, version)  # a version newer than the default stays
+
+
+def test_vector_pinned_as_hosted_supabase_ships_it(db):
+    """The wheel's pgvector is 0.8.6, hosted Supabase's 0.8.0: `version '0.8.0'`, `update to '0.8.0'` and
+    a plain create report 0.8.0 as there, with the module's objects (the type, operators, hnsw)."""
+    if not _available(db, "vector"):
+        pytest.skip("no pgvector in this installation (Debian has no postgresql-15-pgvector)")
+    db.execute("create schema extensions")
+    db.execute("create extension vector with schema extensions version '0.8.0'")
+    db.execute("alter extension vector update to '0.8.0'")
+    assert _version(db, "vector") == "0.8.0"
+    db.execute("create table docs (id int, embedding extensions.vector(3))")
+    db.execute("create index on docs using hnsw (embedding extensions.vector_cosine_ops)")
+    db.execute("drop table docs; drop extension vector")
+    db.execute("create extension vector with schema extensions")
+    assert _version(db, "vector") == "0.8.0"
+    db.execute("drop extension vector")
+    db.execute("create extension vector with schema extensions version '0.5.1'")
+    db.execute("alter extension vector update to '0.7.4'")
+    db.execute("alter extension vector update")
+    assert _version(db, "vector") == "0.8.0"
+
+
+def test_pgaudit_default_follows_the_servers_major(db):
+    """Hosted PostgreSQL 15 projects get pgaudit 1.7.1, PostgreSQL 17 ones 17.1."""
+    db.execute("create extension pgaudit")
+    assert _version(db, "pgaudit") == ("1.7.1" if _major(db) < 17 else "17.1")
+
+
+@pytest.mark.parametrize("clause", ["with schema extensions", "schema extensions", "", "with schema pg_catalog",
+                                    "with schema extensions version '1.5.2'"])
+def test_pg_cron_lands_in_pg_catalog_whatever_schema_is_named(db, clause):
+    """supautils' extensions_parameter_overrides: pg_cron's schema is pg_catalog on hosted Supabase."""
+    db.execute("create schema extensions")
+    db.execute(f"create extension if not exists pg_cron {clause}")
+    assert db.execute("select extnamespace::regnamespace::text from pg_extension where extname = 'pg_cron'")\
+        .fetchone()[0] == "pg_catalog"
+    assert db.execute("select cron.schedule('nightly', '0 3 * * *', 'select 1')").fetchone()[0] == 1
+    db.execute("drop schema extensions")  # nothing of pg_cron depends on it
+    db.execute("drop extension pg_cron")
+    assert db.execute("select 1 from pg_namespace where nspname = 'cron'").fetchone() is None
+
+
+def test_timescaledb_catalog_follows_drops(db):
+    """A hypertable dropped (or dropped with its schema) leaves the catalog: the table made again can
+    be a hypertable again; and a role that owns a table but is not a superuser can make one."""
+    db.execute("create schema extensions; create extension timescaledb with schema extensions")
+    db.execute("create role app nologin; grant usage, create on schema public to app; grant usage on schema extensions to app")
+    db.execute("set role app; set search_path = public, extensions")
+    db.execute("create table readings (ts timestamptz, v int)")
+    db.execute("select create_hypertable('readings', 'ts')")
+    db.execute("drop table readings")
+    assert db.execute("select count(*) from timescaledb_information.hypertables").fetchone()[0] == 0
+    db.execute("create table readings (ts timestamptz, v int)")
+    assert db.execute("select created from create_hypertable('readings', by_range('ts'))").fetchone()[0] is True
+    db.execute("reset role")
+    db.execute("create schema metrics; create table metrics.cpu (ts timestamptz); select create_hypertable('metrics.cpu', 'ts')")
+    db.execute("drop schema metrics cascade")
+    assert [r[0] for r in db.execute("select hypertable_name from timescaledb_information.hypertables")] == ["readings"]
+    db.execute("create table not_mine (ts timestamptz)")
+    db.execute("set role app")
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match='must be owner of hypertable "not_mine"'):
+        db.execute("select create_hypertable('not_mine', 'ts')")
+
+
+def test_postgis_is_the_real_module_where_the_installation_has_it(db):
+    """postgis has no stand-in: Debian's postgresql-15-postgis-3 (3.3.2, what hosted PostgreSQL 15
+    projects run; scripts/test.sh installs it) is used where present."""
+    if not _available(db, "postgis"):
+        pytest.skip("no PostGIS in this installation")
+    db.execute("create schema extensions; create extension postgis with schema extensions")
+    assert _version(db, "postgis") == (EXTENSIONS["postgis"].version(_major(db)))
+    db.execute("create table places (id int, geom extensions.geography(point, 4326))")
+    assert db.execute("select extensions.st_distance('SRID=4326;POINT(0 0)'::extensions.geography,"
+                      " 'SRID=4326;POINT(0 1)'::extensions.geography) between 110000 and 112000").fetchone()[0]
+
+
+def test_the_extension_directory_is_built_once_and_rebuilt_when_pgrelease_changes(tmp_path, monkeypatch):
+    """Two servers share one cached tree; another set of stand-ins gets a tree of its own."""
+    import pgrelease.db.embedded as embedded
+
+    first, second = EmbeddedServer(bin_dir=PG15_BIN if (PG15_BIN / "postgres").exists() else None), None
+    try:
+        first.start()
+        second = EmbeddedServer(bin_dir=first.binaries.bin_dir if first.binaries.major < 18 else None)
+        second.start()
+        assert first.extensions.path == second.extensions.path
+        standins = tmp_path / "standins"
+        import shutil
+
+        shutil.copytree(STANDINS_DIR, standins)
+        (standins / "extension" / "zz_probe.control").write_text("default_version = '1.0'\nrelocatable = true\n")
+        (standins / "extension" / "zz_probe--1.0.sql").write_text("create function zz_probe() returns int"
+                                                                  " language sql as 'select 1';\n")
+        monkeypatch.setattr(embedded, "STANDINS_DIR", standins)
+        third = EmbeddedServer(bin_dir=second.bin_dir)
+        try:
+            third.start()
+            assert third.extensions.path != first.extensions.path and "zz_probe" in third.extensions.standins
+            with connect(third.dsn) as conn:
+                conn.execute("create extension zz_probe")
+                assert conn.execute("select zz_probe()").fetchone()[0] == 1
+        finally:
+            third.stop()
+    finally:
+        first.stop()
+        if second is not None:
+            second.stop()

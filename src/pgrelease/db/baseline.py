@@ -174,8 +174,12 @@ def _hint(name: str, major: int) -> str:
             "or use --shadow-url"
         )
     if package:
+        from .embedded import local_installations_with  # a local installation that has it, named
+
+        local = [str(p) for p in local_installations_with(name) if f"/{major}/" not in str(p)]
+        use = f"the local installation {local[0]} has it: pass --pg-bin {local[0]}; or " if local else ""
         return (
-            f"{name} is not available on this shadow server; install it into the server "
+            f"{name} is not available on this shadow server ({where}); {use}install it into a server "
             f"(e.g. apt-get install {package}) and point PGRELEASE_PG_BIN at it, or use --shadow-url"
         )
     return (

@@ -157,6 +157,17 @@ def local_installation(major: int) -> Path | None:
     return None
 
 
+def local_installations_with(extension: str, majors: tuple[int, ...] = (15, 17)) -> list[Path]:
+    """Bin directories of the local installations (of hosted Supabase's majors, newest first) that
+    carry ``extension`` as a real module: where a shadow can replay what no stand-in provides."""
+    found = []
+    for major in sorted(majors, reverse=True):
+        local = local_installation(major)
+        if local is not None and extension in installed_extensions(local, with_standins=False):
+            found.append(local)
+    return found
+
+
 def installed_extensions(bin_dir: Path, *, with_standins: bool = True) -> set[str]:
     """Names of the extensions an embedded server on this installation can create: its own
     (share/extension/*.control) and, unless ``with_standins`` is false, pgrelease's stand-ins,

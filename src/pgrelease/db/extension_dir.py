@@ -115,20 +115,22 @@ def _offer_hosted_versions(target: Path, control: Path, ext: SupabaseExtension, 
     name = ext.name
     bases, updates = _scripts(target, name)
     hosted = ext.version(major) or ext.version(17) or ext.version(15)
+    # the version the others are made of: hosted Supabase's for this major where the files install it
+    source = hosted if hosted and _install_path(hosted, bases, updates) is not None else default
     made: list[tuple[str, str]] = []
-    steps = _install_path(default, bases, updates)
+    steps = _install_path(source, bases, updates)
     for version in dict.fromkeys((hosted, *ext.all_versions)):
         if version in (None, "contrib") or steps is None or _install_path(version, bases, updates) is not None:
             continue
         chain = [f"{name}--{steps[0]}.sql"] + [f"{name}--{a}--{b}.sql" for a, b in zip(steps, steps[1:])]
-        body = [f"-- pgrelease: {name} {version} as hosted Supabase ships it, made of this server's {name} {default}"
+        body = [f"-- pgrelease: {name} {version} as hosted Supabase ships it, made of this server's {name} {source}"
                 f" (its files have no {version})\n"]
         body += [(target / script).read_text() for script in chain]
         (target / f"{name}--{version}.sql").write_text("\n".join(body))
-        made.append((version, default))  # (not a base for the checks: the module's updates do not apply to it)
+        made.append((version, source))  # (not a base for the checks: the module's updates do not apply to it)
     # labelled versions hold the same objects: an update between two of them changes nothing (and
     # must not run the module's own update scripts over objects that are there already)
-    same = sorted({v for v, _ in made} | ({default} if made else set()), key=_natural)
+    same = sorted({v for v, _ in made} | ({source} if made else set()), key=_natural)
     for i, low in enumerate(same):
         for high in same[i + 1:]:
             script = target / f"{name}--{low}--{high}.sql"

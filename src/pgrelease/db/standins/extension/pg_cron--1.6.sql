@@ -11,6 +11,12 @@
 --           not enforced (the real extension can only be created in that database), and
 --           shared_preload_libraries is not needed.
 
+-- Hosted Supabase's supautils overrides the schema of `create extension pg_cron` with pg_catalog
+-- (extensions_parameter_overrides in the supabase/postgres image's supautils.conf), so
+-- `create extension pg_cron with schema extensions` puts the extension in pg_catalog and its objects
+-- in cron. The control file names no schema, so any schema is accepted, and the last statements
+-- move the extension to pg_catalog (and drop its dependency on the named schema), as there.
+
 -- complain if script is sourced in psql, rather than via CREATE EXTENSION
 \echo Use "CREATE EXTENSION pg_cron" to load this file. \quit
 
@@ -202,3 +208,10 @@ $fn$;
 CREATE TRIGGER cron_job_cache_invalidate
   AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON cron.job
   FOR EACH STATEMENT EXECUTE FUNCTION cron.job_cache_invalidate();
+
+-- as hosted Supabase: the extension belongs to pg_catalog whatever schema CREATE EXTENSION named
+DELETE FROM pg_catalog.pg_depend
+ WHERE classid = 'pg_catalog.pg_extension'::pg_catalog.regclass
+   AND objid = (SELECT oid FROM pg_catalog.pg_extension WHERE extname = 'pg_cron')
+   AND refclassid = 'pg_catalog.pg_namespace'::pg_catalog.regclass;
+UPDATE pg_catalog.pg_extension SET extnamespace = 'pg_catalog'::pg_catalog.regnamespace WHERE extname = 'pg_cron';

@@ -12,32 +12,37 @@
 --           matching as PGroonga's NormalizerAuto does; pgroonga_score, pgroonga_snippet_html,
 --           pgroonga_highlight_html, pgroonga_query_extract_keywords, pgroonga_normalize,
 --           pgroonga_command (returns an empty Groonga answer).
---   ABSENT: Groonga itself: the index is a b-tree under PGroonga's name (so index options such as
---           WITH (tokenizer = '...', normalizers = '...') are refused, and values longer than a
---           b-tree entry cannot be indexed); scores are 0 or 1; tokenizers and languages.
+--   ABSENT: Groonga itself: the index is a BRIN min/max index under PGroonga's name (BRIN, not
+--           b-tree: PostgreSQL 15 sorts a b-tree build only for the btree access method itself;
+--           index options such as WITH (tokenizer = '...', normalizers = '...') are refused);
+--           scores are 0 or 1; tokenizers and languages.
 
 -- complain if script is sourced in psql, rather than via CREATE EXTENSION
 \echo Use "CREATE EXTENSION pgroonga" to load this file. \quit
 
-CREATE FUNCTION @extschema@.pgroonga_handler(internal) RETURNS index_am_handler LANGUAGE internal AS 'bthandler';
+CREATE FUNCTION @extschema@.pgroonga_handler(internal) RETURNS index_am_handler LANGUAGE internal AS 'brinhandler';
 CREATE ACCESS METHOD pgroonga TYPE INDEX HANDLER @extschema@.pgroonga_handler;
 
 CREATE OPERATOR CLASS @extschema@.pgroonga_text_full_text_search_ops_v2 DEFAULT FOR TYPE text USING pgroonga AS
   OPERATOR 1 pg_catalog.< (text, text), OPERATOR 2 pg_catalog.<= (text, text), OPERATOR 3 pg_catalog.= (text, text),
   OPERATOR 4 pg_catalog.>= (text, text), OPERATOR 5 pg_catalog.> (text, text),
-  FUNCTION 1 pg_catalog.bttextcmp(text, text);
+  FUNCTION 1 pg_catalog.brin_minmax_opcinfo(internal), FUNCTION 2 pg_catalog.brin_minmax_add_value(internal, internal, internal, internal),
+  FUNCTION 3 pg_catalog.brin_minmax_consistent(internal, internal, internal), FUNCTION 4 pg_catalog.brin_minmax_union(internal, internal, internal);
 CREATE OPERATOR CLASS @extschema@.pgroonga_text_array_full_text_search_ops_v2 DEFAULT FOR TYPE text[] USING pgroonga AS
   OPERATOR 1 pg_catalog.< (anyarray, anyarray), OPERATOR 2 pg_catalog.<= (anyarray, anyarray),
   OPERATOR 3 pg_catalog.= (anyarray, anyarray), OPERATOR 4 pg_catalog.>= (anyarray, anyarray),
-  OPERATOR 5 pg_catalog.> (anyarray, anyarray), FUNCTION 1 (text[], text[]) pg_catalog.btarraycmp(anyarray, anyarray);
+  OPERATOR 5 pg_catalog.> (anyarray, anyarray), FUNCTION 1 pg_catalog.brin_minmax_opcinfo(internal), FUNCTION 2 pg_catalog.brin_minmax_add_value(internal, internal, internal, internal),
+  FUNCTION 3 pg_catalog.brin_minmax_consistent(internal, internal, internal), FUNCTION 4 pg_catalog.brin_minmax_union(internal, internal, internal);
 CREATE OPERATOR CLASS @extschema@.pgroonga_varchar_full_text_search_ops_v2 DEFAULT FOR TYPE varchar USING pgroonga AS
   OPERATOR 1 pg_catalog.< (text, text), OPERATOR 2 pg_catalog.<= (text, text), OPERATOR 3 pg_catalog.= (text, text),
   OPERATOR 4 pg_catalog.>= (text, text), OPERATOR 5 pg_catalog.> (text, text),
-  FUNCTION 1 pg_catalog.bttextcmp(text, text);
+  FUNCTION 1 pg_catalog.brin_minmax_opcinfo(internal), FUNCTION 2 pg_catalog.brin_minmax_add_value(internal, internal, internal, internal),
+  FUNCTION 3 pg_catalog.brin_minmax_consistent(internal, internal, internal), FUNCTION 4 pg_catalog.brin_minmax_union(internal, internal, internal);
 CREATE OPERATOR CLASS @extschema@.pgroonga_jsonb_ops_v2 DEFAULT FOR TYPE jsonb USING pgroonga AS
   OPERATOR 1 pg_catalog.< (jsonb, jsonb), OPERATOR 2 pg_catalog.<= (jsonb, jsonb), OPERATOR 3 pg_catalog.= (jsonb, jsonb),
   OPERATOR 4 pg_catalog.>= (jsonb, jsonb), OPERATOR 5 pg_catalog.> (jsonb, jsonb),
-  FUNCTION 1 pg_catalog.jsonb_cmp(jsonb, jsonb);
+  FUNCTION 1 pg_catalog.brin_minmax_opcinfo(internal), FUNCTION 2 pg_catalog.brin_minmax_add_value(internal, internal, internal, internal),
+  FUNCTION 3 pg_catalog.brin_minmax_consistent(internal, internal, internal), FUNCTION 4 pg_catalog.brin_minmax_union(internal, internal, internal);
 
 CREATE FUNCTION @extschema@.pgroonga_normalize(target text) RETURNS text LANGUAGE sql IMMUTABLE STRICT AS
 $fn$ SELECT pg_catalog.lower(target) $fn$;

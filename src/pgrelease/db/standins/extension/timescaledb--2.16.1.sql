@@ -16,7 +16,11 @@
 --           The Timescale License (TSL) features are refused as on Supabase: add_retention_policy,
 --           add_compression_policy, compress_chunk, continuous aggregate and job functions raise
 --           0A000 'function "..." is not supported under the current "apache" license'.
---   ABSENT: chunks and the planner/storage hooks (rows stay in the table itself);
+--           The catalog of hypertables follows DROP TABLE / DROP SCHEMA (an sql_drop event
+--           trigger named as the real one, timescaledb_ddl_sql_drop), so a table dropped and
+--           created again can be made a hypertable again.
+--   ABSENT: renames of a hypertable are not followed (its catalog row keeps the old name);
+--           chunks and the planner/storage hooks (rows stay in the table itself);
 --           integer chunk_time_interval / partition_interval arguments (intervals only);
 --           ALTER TABLE ... SET (timescaledb.compress) and WITH (timescaledb.continuous) views,
 --           which hosted Supabase refuses anyway (TSL).
@@ -69,6 +73,11 @@ CREATE TABLE _timescaledb_catalog.chunk (
   table_name name NOT NULL
 );
 GRANT SELECT ON ALL TABLES IN SCHEMA _timescaledb_catalog TO PUBLIC;
+-- the real extension writes its catalog from C as the catalog's owner, for any table owner (migrations
+-- run as a role that is not a superuser); SQL functions cannot, so the stand-in's catalog is writable
+-- (a deviation no migration sees: the functions check ownership as the real ones do)
+GRANT INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA _timescaledb_catalog TO PUBLIC;
+GRANT USAGE ON ALL SEQUENCES IN SCHEMA _timescaledb_catalog TO PUBLIC;
 SELECT pg_catalog.pg_extension_config_dump('_timescaledb_catalog.hypertable', '');
 SELECT pg_catalog.pg_extension_config_dump('_timescaledb_catalog.dimension', '');
 
@@ -108,10 +117,13 @@ DECLARE
   first boolean := true;
   has_rows boolean;
 BEGIN
-  SELECT c.relname, n.nspname, c.relkind INTO rel
+  SELECT c.relname, n.nspname, c.relkind, c.relowner INTO rel
     FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = relation;
   IF rel.relkind NOT IN ('r', 'p') THEN
     RAISE EXCEPTION 'invalid relation type' USING ERRCODE = '42809';
+  END IF;
+  IF NOT pg_catalog.pg_has_role(current_user, rel.relowner, 'USAGE') THEN
+    RAISE EXCEPTION 'must be owner of hypertable "%"', rel.relname USING ERRCODE = '42501';
   END IF;
   schema_name := rel.nspname;
   table_name := rel.relname;
@@ -343,3 +355,17 @@ CREATE VIEW timescaledb_information.dimensions AS
          NULL::bigint AS integer_interval, NULL::name AS integer_now_func, d.num_slices AS num_partitions
     FROM _timescaledb_catalog.hypertable h JOIN _timescaledb_catalog.dimension d ON d.hypertable_id = h.id;
 GRANT SELECT ON ALL TABLES IN SCHEMA timescaledb_information TO PUBLIC;
+
+-- DROP TABLE of a hypertable removes it from the catalog, as the real extension's sql_drop
+-- handler does (security definer: the catalog belongs to the extension's owner, not the dropper)
+CREATE FUNCTION _timescaledb_functions.process_ddl_event() RETURNS event_trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $fn$
+BEGIN
+  DELETE FROM _timescaledb_catalog.hypertable h
+   USING pg_catalog.pg_event_trigger_dropped_objects() d
+   WHERE d.object_type = 'table' AND d.schema_name = h.schema_name AND d.object_name = h.table_name;
+END
+$fn$;
+REVOKE ALL ON FUNCTION _timescaledb_functions.process_ddl_event() FROM PUBLIC;
+CREATE EVENT TRIGGER timescaledb_ddl_sql_drop ON sql_drop
+  EXECUTE FUNCTION _timescaledb_functions.process_ddl_event();
