@@ -164,9 +164,9 @@ def _hint(name: str, major: int) -> str:
             else "install the real extension into the server"
         if major and major < 18:
             return (
-                f"{name} is not available on this shadow server ({where}); pgrelease's SQL stand-in for it loads "
-                f"only on PostgreSQL 18+: use the embedded server (unset PGRELEASE_PG_BIN), or {real}, "
-                "or use --shadow-url"
+                f"{name} is not available on this shadow server ({where}); pgrelease loads its SQL stand-in on "
+                f"PostgreSQL {major} only from an installation with pg_config (it lays out a private tree from it): "
+                f"use the embedded server (unset PGRELEASE_PG_BIN), or {real}, or use --shadow-url"
             )
         return (
             f"{name} is not available on this shadow server; pgrelease ships a SQL stand-in for it, which the "
