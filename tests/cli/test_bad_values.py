@@ -20,12 +20,16 @@ SECONDS_OPTIONS = [
     (["gate"], "--connect-timeout"), (["promote", "--confirm", "CONFIRM PRODUCTION DEPLOYMENT"], "--lock-wait"),
     (["guard"], "--connect-timeout"), (["health"], "--http-timeout"), (["health"], "--redis-timeout"),
     (["flags", "list"], "--connect-timeout"),
+    (["push"], "--lock-retry-budget"), (["gate"], "--lock-retry-budget"),
+    (["promote", "--confirm", "CONFIRM PRODUCTION DEPLOYMENT"], "--lock-retry-budget"),
 ]
 DURATION_OPTIONS = [
     (["push"], "--lock-timeout"), (["push"], "--statement-timeout"), (["gate"], "--lock-timeout"),
     (["gate"], "--statement-timeout"), (["promote", "--confirm", "CONFIRM PRODUCTION DEPLOYMENT"], "--lock-timeout"),
     (["health"], "--statement-timeout"), (["flags", "set", "f", "true", "--env", "staging"], "--lock-timeout"),
     (["guard", "set-version", "1.0.0", "--migration", "m"], "--lock-timeout"),
+    (["push"], "--cancel-blockers-after"), (["gate"], "--cancel-blockers-after"),
+    (["promote", "--confirm", "CONFIRM PRODUCTION DEPLOYMENT"], "--cancel-blockers-after"),
 ]
 
 
@@ -68,6 +72,11 @@ def test_bad_durations(argv, option, untouched, project):
     project.add("20240101000001", "a", "create table a (id int);")
     for value in BAD_DURATIONS:
         _assert_usage(_run([*argv, option, value], untouched, project), option)
+
+
+@pytest.mark.parametrize("value", ["0", "0s", "0ms", "-1s", "2d"])
+def test_cancel_blockers_after_must_be_a_positive_duration(value, untouched, project):
+    _assert_usage(_run(["push", "--cancel-blockers-after", value], untouched, project), "--cancel-blockers-after")
 
 
 @pytest.mark.parametrize("value", ["0", "99999", "-1", "abc", "nan"])

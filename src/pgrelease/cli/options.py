@@ -22,7 +22,7 @@ from ..report.model import Report
 from ..report.render import render
 from ..secrets import scrub
 from ..settings import TargetSpec, resolve_target
-from .types import PORT, POSITIVE_SECONDS
+from .types import DURATION, DURATION_SECONDS, PORT, POSITIVE_SECONDS, SECONDS
 
 FORMATS = ("text", "json", "github")
 
@@ -77,6 +77,44 @@ def target_options(fn: Callable[..., Any]) -> Callable[..., Any]:
         )
         kwargs["target"] = spec
         kwargs["connect_options"] = ConnectOptions(timeout=kwargs.pop("connect_timeout"))
+        return fn(*args, **kwargs)
+
+    return wrapper
+
+
+def apply_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """How migrations are applied, for every command that applies them (push, gate, promote):
+    --lock-wait, --lock-timeout, --lock-retry-budget, --statement-timeout and
+    --cancel-blockers-after -> kwarg ``push_options`` (a ``PushOptions``; the command adds
+    what is its own with ``dataclasses.replace``)."""
+    options = [
+        click.option("--lock-wait", type=SECONDS, default=60.0, show_default=True,
+                     help="Seconds to wait for another run's migration lock before exiting 3."),
+        click.option("--lock-timeout", type=DURATION, default="500ms", show_default=True,
+                     help="lock_timeout per attempt: the longest the application queues behind a migration"
+                          " ('0' = off); retried within --lock-retry-budget."),
+        click.option("--lock-retry-budget", type=SECONDS, default=300.0, show_default=True,
+                     help="Seconds to keep retrying a migration that hit lock_timeout (backoff with jitter)."),
+        click.option("--statement-timeout", type=DURATION, default="0", show_default=True,
+                     help="statement_timeout per migration ('0' = off)."),
+        click.option("--cancel-blockers-after", type=DURATION_SECONDS, default=None, metavar="DURATION",
+                     envvar="PGRELEASE_CANCEL_BLOCKERS_AFTER",
+                     help="While a migration waits for a lock, end (pg_terminate_backend) each session blocking it"
+                          " that has been idle in transaction this long, e.g. 30s; reported as a warning."
+                          " Off by default."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from ..migrations.apply import PushOptions  # noqa: PLC0415 - psycopg only for commands that run
+
+        kwargs["push_options"] = PushOptions(
+            lock_wait=kwargs.pop("lock_wait"), lock_timeout=kwargs.pop("lock_timeout").strip(),
+            lock_retry_budget=kwargs.pop("lock_retry_budget"),
+            statement_timeout=kwargs.pop("statement_timeout").strip(),
+            cancel_blockers_after=kwargs.pop("cancel_blockers_after"))
         return fn(*args, **kwargs)
 
     return wrapper
@@ -163,6 +201,6 @@ def fail_usage(message: str, hint: str | None = None) -> None:
 
 
 __all__ = [
-    "EXIT_USAGE", "Progress", "dsn_from", "emit", "output_options", "reporting", "target_options",
+    "EXIT_USAGE", "Progress", "apply_options", "dsn_from", "emit", "output_options", "reporting", "target_options",
     "workdir_option", "fail_usage",
 ]

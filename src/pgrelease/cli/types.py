@@ -6,6 +6,8 @@ before anything connects, so a bad value is a usage error (exit 2) said once.
 - ``DURATION``: a PostgreSQL duration for ``lock_timeout`` / ``statement_timeout``: a number
   with an optional unit ``us``, ``ms``, ``s``, ``min``, ``h``, ``d`` (a bare number is
   milliseconds, as PostgreSQL reads it; ``0`` turns the limit off), at most one day.
+- ``DURATION_SECONDS``: a duration given as ``30s``, ``500ms``, ``2min`` (a bare number is
+  seconds), returned as seconds: at least a millisecond, at most one day.
 - ``PORT``: 1 to 65535.
 """
 
@@ -64,7 +66,29 @@ class Duration(click.ParamType):
         return f"{shown}{unit or ''}" if amount else "0"
 
 
+class DurationSeconds(click.ParamType):
+    """A duration as seconds (a float): ``30s``, ``500ms``, ``2min``, ``1h``; a bare number is
+    seconds. At least a millisecond and at most a day."""
+
+    name = "duration"
+
+    def convert(self, value, param, ctx):  # noqa: ANN001, ANN201 - click's signature
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            text, amount, unit = str(value), float(value), "s"
+        else:
+            text = str(value)
+            match = _DURATION.match(text)
+            if not match:
+                self.fail(f"{text!r} is not a duration: use e.g. 30s, 500ms, 2min", param, ctx)
+            amount, unit = float(match.group(1)), match.group(2) or "s"
+        seconds = amount * _TO_MS[unit] / 1000.0
+        if not math.isfinite(seconds) or seconds < 0.001 or seconds * 1000.0 > _MAX_MS:
+            self.fail(f"{text!r} is out of range: a duration of at least 1ms and at most a day", param, ctx)
+        return seconds
+
+
 SECONDS = Seconds()
 POSITIVE_SECONDS = Seconds(positive=True)
 DURATION = Duration()
+DURATION_SECONDS = DurationSeconds()
 PORT = click.IntRange(1, 65535)

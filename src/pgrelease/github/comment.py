@@ -109,9 +109,10 @@ def _problems(report: Report) -> list[str]:
 _QUIET_MODES = ("ACCESS SHARE", "ROW SHARE")
 
 
-def _impact(report: Report) -> list[str]:
+def _impact(report: Report, target: str = "staging") -> list[str]:
     """One row per (statement, relation) that locks an existing relation beyond reads, rewrites
-    it or reads it in full; the policy's verdict marks its row."""
+    it or reads it in full; the policy's verdict marks its row. ``target``: where the sizes
+    come from (the gate: staging; the promotion's deployment summary: production)."""
     step = report.step("impact")
     data = step.data.get("impact") if step is not None and step.skipped is None else None
     if not data or not data.get("migrations"):
@@ -135,9 +136,12 @@ def _impact(report: Report) -> list[str]:
     blocking = sum(1 for m in data["migrations"] for s in m["statements"] for lock in s["locks"]
                    if lock["mode"] in BLOCKS and not lock.get("held"))
     title = f"Locks and rewrites ({count} pending migration(s), {blocking} blocking)"
-    table = ["| | version | line | lock | relation | size on staging | while held |", "|---|---|---|---|---|---|---|",
-             *rows]
+    table = [f"| | version | line | lock | relation | size on {target} | while held |",
+             "|---|---|---|---|---|---|---|", *rows]
     return _fold(title, table, open_=any(c.status in (FAIL, WARN) for c in step.checks))  # type: ignore[union-attr]
+
+
+impact_table = _impact  # for the deployment summary (github/deploy.py)
 
 
 def _drift(report: Report) -> list[str]:

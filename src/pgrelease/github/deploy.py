@@ -63,6 +63,9 @@ def deployment_markdown(report: Report, *, environment: str, audit_id: str | Non
         out += ["**Pre-flight**", "", "| | check | result |", "|---|---|---|"]
         out += [f"| {_MARKS.get(c.status, '')} | {cell(c.name)} | {cell(c.message)} |" for c in preflight.checks]
         out.append("")
+    from .comment import impact_table  # noqa: PLC0415
+
+    out += impact_table(report, environment)
     apply = report.step("apply")
     if apply is not None and apply.migrations:
         out += ["**Migrations**", "", "| version | name | result | time |", "|---|---|---|---|"]

@@ -556,21 +556,21 @@ class ImpactOptions:
 
 
 @contextmanager
-def _probe_database(run: ShadowRun, connect_options: ConnectOptions | None) -> Iterator[Dsn | None]:
-    """A new database on the server of ``run`` (dropped afterwards), or None when the shadow's
-    user may not create one."""
+def _probe_database(server: Dsn, connect_options: ConnectOptions | None) -> Iterator[Dsn | None]:
+    """A new database on ``server`` (dropped afterwards), or None when its user may not
+    create one."""
     name = f"pgrelease_impact_{uuid.uuid4().hex[:12]}"
     try:
-        with connect(run.dsn, connect_options) as conn:
+        with connect(server, connect_options) as conn:
             conn.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
     except (psycopg.Error, PgReleaseError):
         yield None
         return
     try:
-        yield run.dsn.with_dbname(name)
+        yield server.with_dbname(name)
     finally:
         try:
-            with connect(run.dsn, connect_options) as conn:
+            with connect(server, connect_options) as conn:
                 conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
         except (psycopg.Error, PgReleaseError):
             pass
@@ -578,14 +578,18 @@ def _probe_database(run: ShadowRun, connect_options: ConnectOptions | None) -> I
 
 def measure(workdir: Path, target: Dsn | None = None, options: ImpactOptions = ImpactOptions(), *,
             pending: Iterable[str] | None = None, shadow_run: ShadowRun | None = None,
-            connect_options: ConnectOptions | None = None, progress: ProgressFn | None = None) -> ImpactResult:
+            connect_options: ConnectOptions | None = None, progress: ProgressFn | None = None,
+            own_database: bool = False) -> ImpactResult:
     """The impact of what ``target`` has pending (every migration without a target), or of the
     ``pending`` versions when given (the gate without staging: what the pull request changes).
 
     The migrations before them (what the target has applied, and versions it recorded with no
     local file, from their history rows) are replayed first: on a new database of
     ``shadow_run``'s server when given (the gate's shadow stays as it is), else on a fresh
-    embedded server. ``target`` also gives each relation its size there."""
+    embedded server. ``target`` also gives each relation its size there. ``own_database``: the
+    ``--shadow-url`` of ``options.shadow`` stays empty for later steps (promote's drift), the
+    probe runs in a database of its own on that server (not measured when its user may not
+    create one)."""
     started = time.perf_counter()
     workdir = Path(workdir)
     result = ImpactResult(target=target.masked() if target is not None else None)
@@ -611,11 +615,18 @@ def measure(workdir: Path, target: Dsn | None = None, options: ImpactOptions = I
         return result
     shadow_options = replace(options.shadow, run_checks=False, only_versions=applied, history_rows=extra)
     with ExitStack() as stack:
-        database = stack.enter_context(_probe_database(shadow_run, connect_options)) if shadow_run is not None else None
+        server = shadow_run.dsn if shadow_run is not None else (options.shadow.shadow_url if own_database else None)
+        database = stack.enter_context(_probe_database(server, connect_options)) if server is not None else None
         if database is not None:
             shadow_options = replace(shadow_options, shadow_url=database)
+        elif server is not None and shadow_run is None:
+            raise PgReleaseError("the --shadow-url's user may not create a database for the impact probe (the"
+                                 " shadow database itself stays empty for the drift check)",
+                                 hint="give the --shadow-url's user CREATEDB, or leave out --shadow-url (an"
+                                      " embedded server is used)")
         run = stack.enter_context(replayed_shadow(workdir, shadow_options, connect_options=connect_options))
-        result.shadow = run.label if database is None else f"{shadow_run.label}, database of its own"  # type: ignore[union-attr]
+        label = shadow_run.label if shadow_run is not None else run.label
+        result.shadow = run.label if database is None else f"{label}, database of its own"
         result.warnings.extend(w for w in run.warnings if not w.startswith("skipped "))
         if not run.ok:
             failure = run.failure

@@ -6,7 +6,9 @@
    required reviewers; no other deployment holds the migration lock (taken here and held
    through the apply); the plan (nothing out of order or edited) and lint of what is pending;
    the audit table can take the deployment's row.
-3. An audit row ``started`` in its own committed transaction.
+3. The impact step: each pending migration's locks and rewrites, measured on a shadow, with
+   production's table sizes; a failed ``[impact]`` policy check stops the promotion here.
+   Then an audit row ``started`` in its own committed transaction.
 4. The engine's push, on the same session, so the lock is never let go in between.
 5. Verify scripts, drift against a shadow replay, the schema guard, health.
 6. The audit row updated to ``succeeded`` or ``failed``; a run that dies after step 3 leaves
@@ -90,6 +92,7 @@ class PromoteOptions:
     app_version: str | None = None
     health: HealthOptions = HealthOptions()
     push_options: PushOptions = PushOptions()
+    impact_max: int = 50  # measure locks and rewrites for at most this many pending migrations (0: never)
     shadow: ShadowOptions = ShadowOptions()
     drift: DriftOptions = DriftOptions()
     facts: GitHubFacts = GitHubFacts()
@@ -192,7 +195,13 @@ def promote(workdir: Path, options: PromoteOptions, *, reader: Any = None,
             if failed or preflight.errors:
                 if not preflight.errors:
                     preflight.failed = True
+                report.add_step(skipped_step("impact", "pre-flight failed"))
                 report.add_step(skipped_step("apply", "pre-flight failed: nothing was applied or audited"))
+                return run
+            impact = report.add_step(_impact(workdir, options, preflight.data["plan"]["pending"], connect_options))
+            if impact.status == FAIL:
+                why = "the [impact] policy failed" if impact.checks else "the impact step failed"
+                report.add_step(skipped_step("apply", f"{why}: nothing was applied or audited"))
                 return run
             _deploy(run, options, workdir, migrations, conn, connect_options, progress)
         finally:
@@ -272,6 +281,40 @@ def _preflight(step: Step, run: PromoteRun, options: PromoteOptions, workdir: Pa
         step.data["audit_table"] = table.qualified
         step.add_check("audit table", OK, f"{table.qualified}" + (" created (pgrelease's documented shape)"
                                                                  if table.created else ""))
+
+
+def _impact(workdir: Path, options: PromoteOptions, pending: list[str],
+            connect_options: ConnectOptions | None) -> Step:
+    """The locks and rewrites of what production has pending, measured on a shadow that holds
+    what production applied, with production's table sizes; the ``[impact]`` policy of
+    pgrelease.toml turns them into checks, and a failed check stops the promotion before the
+    audit row. A probe that cannot run (no shadow server) warns and lets the promotion go on."""
+    from .impact import ImpactOptions, evaluate, load_impact_policy, measure
+    from ..report.steps import impact_step
+
+    if not pending:
+        return skipped_step("impact", "nothing pending")
+    if len(pending) > options.impact_max:
+        why = (f"{len(pending)} pending migrations, more than --impact-max {options.impact_max}: locks and rewrites"
+               " were not measured and the [impact] policy was not checked (pgrelease impact measures them all)"
+               if options.impact_max else "--impact-max 0")
+        return skipped_step("impact", why)
+    started = time.perf_counter()
+    try:
+        policy = load_impact_policy(workdir)
+        result = measure(workdir, options.production,
+                         ImpactOptions(shadow=options.shadow, statement_timeout=options.push_options.statement_timeout),
+                         connect_options=connect_options, own_database=options.shadow.shadow_url is not None)
+    except UsageError as err:
+        step = Step("impact", errors=err.parts(), summary=err.message)
+    except PgReleaseError as err:
+        step = skipped_step("impact", f"not measured: {err.message}")
+        step.warnings.append(f"the lock and rewrite report could not be measured: {err.message}")
+    else:
+        evaluate(result, policy)
+        step = impact_step(result, probe_failure_warns=True)
+    step.duration_ms = (time.perf_counter() - started) * 1000
+    return step
 
 
 def _creates_audit_table(files: Any, table_name: str) -> Any:

@@ -51,6 +51,8 @@ def push_step(result: PushResult, *, name: str = "push", skipped: list[str] = ()
                 notes=list(result.notes))
     if result.failure is not None:
         step.errors.append(result.failure)
+    if result.terminated:
+        step.data["terminated_blockers"] = list(result.terminated)
     if dry_run:
         step.data["dry_run"] = True
     elif not result.entries and result.failure is None:
