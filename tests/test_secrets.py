@@ -385,3 +385,32 @@ def test_secret_parameters_of_an_echoed_connection_string(echoed, shown):
     from pgrelease.secrets import scrub
 
     assert scrub(echoed, set()) == shown
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_value_cut_short_is_scrubbed_before_the_cut(canaries, fmt):
+    """bot_config values that hold the target's URL, placed so that the cut the message makes
+    (80 characters for flags, 200 for the guard) falls inside its percent-encoded password."""
+    import json as jsonlib
+
+    from pgrelease.db.connect import connect
+
+    url = canaries["target_url"]
+    at = url.index(quote(DB_PW, safe=""))
+
+    def padded(limit: int) -> str:
+        return "x" * (limit - 1 - at - 10) + url  # json.dumps adds the opening quote: 10 characters in
+
+    wd_db = ["--db-url", url, "--format", fmt]
+    with connect(canaries["fresh_db"]) as conn:
+        conn.execute("insert into bot_config (config_key, environment, config_value) values ('feature_flags', "
+                     "'production', %s::jsonb)", (jsonlib.dumps(padded(80)),))
+        conn.execute("update bot_config set config_value = %s::jsonb where config_key = 'schema_version'",
+                     (jsonlib.dumps(padded(200)),))
+    for args, expected_code, reached in ((["flags", "get", "beta", "--env", "production"], 2, "is not a JSON object"),
+                                         (["guard", "--app-version", "1.0.0"], 1, "has no"),):
+        code, texts = run_all_outputs([*args, *wd_db], canaries["gh"])
+        everything = "\n".join(texts.values())
+        assert code == expected_code and reached in everything, everything[-2000:]
+        assert "xxxxxxxxxx" in everything  # the value reached the message
+        assert_no_canary(texts)

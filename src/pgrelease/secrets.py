@@ -69,3 +69,9 @@ def scrub(text: str, secrets: set[str] | None = None) -> str:
             if form in out:
                 out = out.replace(form, MASK)
     return out
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` scrubbed, then cut to ``limit`` characters. Never the other way round: a secret
+    cut in two is no longer recognised, and its first part would show."""
+    return scrub(text)[:limit]

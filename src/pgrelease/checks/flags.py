@@ -22,6 +22,7 @@ import psycopg
 from ..db.connect import ConnectOptions, connect
 from ..db.dsn import Dsn
 from ..errors import UsageError
+from ..secrets import shorten
 from . import audit, tables
 from .guard import ENVIRONMENTS
 
@@ -87,7 +88,7 @@ def _flags_of(environment: str, value: Any) -> dict[str, Any]:
     value = tables.decode_json(value)
     if not isinstance(value, dict):
         raise UsageError(
-            f"bot_config feature_flags for {environment} is not a JSON object (it is {json.dumps(value)[:80]})",
+            f"bot_config feature_flags for {environment} is not a JSON object (it is {shorten(json.dumps(value), 80)})",
             hint="fix the row with a migration: config_value must be an object of flag -> boolean",
         )
     return value
@@ -196,7 +197,7 @@ def set_flag(dsn: Dsn | str, name: str, value: bool | str, environment: str, *, 
                 old = flags.get(name)
                 if not created and not isinstance(old, bool):
                     raise UsageError(
-                        f"flag {name!r} in {environment} holds {json.dumps(old)[:80]}, not a boolean",
+                        f"flag {name!r} in {environment} holds {shorten(json.dumps(old), 80)}, not a boolean",
                         hint="fix the value with a migration; pgrelease sets boolean flags only",
                     )
                 change = FlagChange(name, environment, old, new, changed=old is not new, created=created,

@@ -45,6 +45,7 @@ import semver
 from ..db.connect import ConnectOptions, connect
 from ..db.dsn import Dsn
 from ..errors import CheckFailed, UsageError
+from ..secrets import shorten
 from . import tables
 
 log = logging.getLogger("pgrelease.guard")
@@ -251,7 +252,7 @@ def check(dsn: Dsn | str | None, app_version: str | None = None, *, environment:
                         "run migrations, or record the version with pgrelease guard set-version", environment)
     value = tables.decode_json(row["config_value"])
     if not isinstance(value, dict) or not isinstance(value.get("version"), str) or not value["version"]:
-        shown = json.dumps(value, default=str)[:200]
+        shown = shorten(json.dumps(value, default=str), 200)  # scrubbed before the cut
         return GuardResult(False, f"bot_config schema_version row{where} has no \"version\" string "
                                   f"(config_value is {shown})",
                            "record the version with pgrelease guard set-version", "missing",

@@ -156,9 +156,9 @@ def _judge_body(code: int, body: bytes, content_type: str, data: dict[str, objec
         return OK, f"HTTP {code}, status {json.dumps(status)}"
     if word in DEGRADED:
         return WARN, f"HTTP {code}, status {json.dumps(status)} (degraded)"
-    from ..secrets import scrub  # noqa: PLC0415 - before the cut: a secret cut in two is no longer recognised
+    from ..secrets import shorten  # noqa: PLC0415 - scrubbed before the cut
 
-    return FAIL, f"HTTP {code}, but status is {scrub(json.dumps(status))[:60]}"
+    return FAIL, f"HTTP {code}, but status is {shorten(json.dumps(status), 60)}"
 
 
 def _ms(started: float) -> float:

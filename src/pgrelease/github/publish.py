@@ -35,6 +35,7 @@ from github.GithubObject import NotSet
 from github.Requester import Requester
 
 from ..errors import UsageError
+from ..secrets import shorten
 from .context import GitHubContext
 
 COMMENT_LIMIT = 65536         # characters GitHub accepts in an issue comment body
@@ -267,7 +268,7 @@ class _Session:
             return f"cannot reach {self.ctx.api_url}: {_connection_reason(exc)}", True, None
         if isinstance(exc, requests.exceptions.RequestException):
             return f"request to {self.ctx.api_url} failed: {exc.__class__.__name__}", True, None
-        return f"unexpected answer or error ({exc.__class__.__name__}: {str(exc)[:200]})", False, None
+        return f"unexpected answer or error ({exc.__class__.__name__}: {shorten(str(exc), 200)})", False, None
 
 
 def _rate_limited(status: int, headers: dict[str, str], message: str) -> bool:
