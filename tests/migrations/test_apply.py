@@ -385,3 +385,29 @@ def test_unreachable_target_exit_3(project):
 def test_missing_migrations_dir_exit_2(tmp_path, fresh_db):
     res = run_cli("push", "--workdir", tmp_path, "--db-url", fresh_db.url(reveal=True))
     assert res.exit_code == 2 and "no migrations directory" in res.output
+
+
+def test_interrupt_cancels_the_running_statement(fresh_db, project):
+    # the runner sends a file through libpq's blocking PQexec: Ctrl-C (SIGINT) must still cancel
+    # the statement on the server at once, roll the migration back and exit 130
+    project.add("20240101000001", "slow", "create table slow_t (id int);\nselect pg_sleep(600);")
+    env = dict(os.environ, PGRELEASE_DB_URL=fresh_db.url(reveal=True))
+    proc = subprocess.Popen([sys.executable, "-m", "pgrelease", "push", "--workdir", str(project.root), "-q"],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+    def sleeping():
+        with connect(fresh_db) as conn:
+            return conn.execute("select count(*) from pg_stat_activity where query like '%pg_sleep(600)%'"
+                                " and state = 'active' and pid <> pg_backend_pid()").fetchone()[0] > 0
+
+    try:
+        wait_until(lambda: sleeping() or proc.poll() is not None, what="the push to run the slow statement")
+        assert proc.poll() is None
+        proc.send_signal(signal.SIGINT)
+        output, _ = proc.communicate(timeout=120)  # far less than the statement's 600 s: it was cancelled
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, output
+    assert "interrupted" in output and "Traceback" not in output
+    assert not sleeping() and tables(fresh_db) == [] and recorded(fresh_db) == []

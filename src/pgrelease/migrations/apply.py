@@ -5,7 +5,10 @@ block-by-block execution for files with BEGIN/COMMIT blocks of their own."""
 
 from __future__ import annotations
 
+import os
 import random
+import signal
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -87,7 +90,7 @@ def push(
     try:
         if options.dry_run:
             return _dry_run(conn, migrations, options)
-        with history.AdvisoryLock(conn, dsn, options.lock_wait):
+        with history.AdvisoryLock(conn, dsn, options.lock_wait), _CancelOnInterrupt(conn):
             plan = load_plan(conn, migrations)
             result = PushResult(plan=plan)
             result.warnings.extend(enforce(plan, include_all=options.include_all, allow_edited=options.allow_edited))
@@ -404,6 +407,62 @@ def _simple_query(conn: psycopg.Connection, text: str) -> None:
     if result.status == psycopg.pq.ExecStatus.FATAL_ERROR:
         raise pgerrors.error_from_result(result, encoding=encoding)
     raise psycopg.OperationalError(f"unexpected result from the server: {result.status.name}")
+
+
+class _CancelOnInterrupt:
+    """:func:`_simple_query` blocks inside libpq, where Python cannot raise KeyboardInterrupt;
+    so that Ctrl-C (or a CI job's cancellation, SIGINT) still cancels the running statement
+    on the server at once, as psycopg's own ``execute`` does, a SIGINT during a push in the
+    main thread also wakes (``signal.set_wakeup_fd``) a thread that sends a cancel request
+    (``PQcancel``). KeyboardInterrupt is then raised as usual once the statement ends."""
+
+    def __init__(self, conn: psycopg.Connection) -> None:
+        self.conn = conn
+        self.thread: threading.Thread | None = None
+        self.stopping = False
+
+    def __enter__(self) -> "_CancelOnInterrupt":
+        if threading.current_thread() is not threading.main_thread():
+            return self  # KeyboardInterrupt only ever reaches the main thread
+        self.read_fd, self.write_fd = os.pipe()
+        os.set_blocking(self.write_fd, False)
+        try:
+            self.previous = signal.set_wakeup_fd(self.write_fd, warn_on_full_buffer=False)
+        except (ValueError, OSError):
+            os.close(self.read_fd)
+            os.close(self.write_fd)
+            return self
+        self.cancel = self.conn.pgconn.get_cancel()
+        self.thread = threading.Thread(target=self._run, name="pgrelease-cancel", daemon=True)
+        self.thread.start()
+        return self
+
+    def _run(self) -> None:
+        while True:
+            try:
+                data = os.read(self.read_fd, 64)
+            except OSError:
+                return
+            if self.stopping or not data:
+                return
+            if signal.SIGINT in data:
+                try:
+                    self.cancel.cancel()
+                except Exception:  # noqa: BLE001 - best effort, as psycopg's own cancel on Ctrl-C
+                    pass
+
+    def __exit__(self, *exc: object) -> None:
+        if self.thread is None:
+            return
+        signal.set_wakeup_fd(self.previous)
+        self.stopping = True
+        try:
+            os.write(self.write_fd, b"\0")
+        except OSError:
+            pass
+        self.thread.join(timeout=2)
+        os.close(self.read_fd)
+        os.close(self.write_fd)
 
 
 def _rollback(conn: psycopg.Connection) -> None:
