@@ -218,8 +218,8 @@ def test_passing_promotion(tmp_path, github, checkout, production):
     out = outputs(tmp_path)
     assert out["result"] == "ok" and out["applied"] == "12" and out["audit-id"] == str(row["id"])
     report = json.loads(Path(out["report"]).read_text())
-    assert [s["name"] for s in report["steps"]] == ["preflight", "audit", "apply", "verify", "drift", "guard",
-                                                     "health", "comment"]
+    assert [s["name"] for s in report["steps"]] == ["preflight", "impact", "audit", "apply", "verify", "drift",
+                                                     "guard", "health", "comment"]
     summary = (tmp_path / "summary.md").read_text()
     assert "deployed to production" in summary and f"audit row `{row['id']}`" in summary
     assert "- [x] Schema version: database schema 1.1.0 matches the application" in summary
@@ -339,3 +339,152 @@ def test_refused_files_fail_preflight_all_at_once(tmp_path, github, checkout, pr
     files = {e.get("file") for e in report["errors"]}
     assert {"supabase/migrations/20250301000000_rollback.sql", "supabase/migrations/20250302000000_meta.sql"} <= files
     assert recorded(production) == [] and audit_rows(production) == []
+
+
+# -- every format, a canary in every place a secret can enter ------------------------------------
+SSL_PW = "Prod-sslpw-7c3e90"       # ?sslpassword= in the production URL
+ENV_PW = "Prod-envpw-2a6f18"       # PGRELEASE_DB_PASSWORD
+OTHER_PW = "Prod+other/4d9b=e1"    # the health endpoint's and Redis's passwords (need percent-encoding)
+
+
+@pytest.fixture
+def echo_health():
+    """A health endpoint whose reply echoes the request's Authorization header and path."""
+    import http.server
+
+    class Echo(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - http.server API
+            # not a healthy word: the check fails quoting (and cutting) the reply, path first
+            body = json.dumps({"status": f"ok {self.path} {self.headers.get('Authorization')}"}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):  # noqa: ANN002
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Echo)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://app:{quote(OTHER_PW, safe='')}@127.0.0.1:{server.server_address[1]}/health?token={TOKEN}"
+    finally:
+        server.shutdown()
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "github"])
+@pytest.mark.parametrize("echo", ["raise", "warning"])
+def test_no_canary_in_any_format_when_the_server_echoes_them(tmp_path, github, checkout, supabase_db, echo_health,
+                                                             echo, fmt):
+    """Production's password, its ?sslpassword=, PGRELEASE_DB_PASSWORD, GITHUB_TOKEN and the
+    health endpoint's and Redis's passwords; the server echoes them (from role settings, not
+    from the file) in a failing migration's MESSAGE/DETAIL/HINT, or in a WARNING of one that
+    succeeds; the endpoint echoes its Basic authorization. None of them in stdout/stderr, the job
+    summary, the step outputs, the report file, the audit row or the pull request comments."""
+    from pgrelease import secrets
+    from tests.checks.conftest import free_port
+
+    with canary_login(supabase_db, PASSWORD, "prodcn") as production:
+        production = production.with_params(sslpassword=SSL_PW)
+        settings = {"app.db_url": production.url(reveal=True), "app.env_secrets": f"env={ENV_PW} token={TOKEN}"}
+        with connect(supabase_db) as conn:
+            for name, value in settings.items():
+                conn.execute(f"alter role {production.user} set {name} = '{value}'")
+        level = "exception" if echo == "raise" else "warning"
+        (checkout["root"] / "supabase" / "migrations" / "20250301000000_echo.sql").write_text(f"""do $$ begin
+  raise {level} using message = 'cannot use ' || coalesce(current_setting('app.db_url', true), 'a shadow'),
+    detail = 'known ' || coalesce(current_setting('app.env_secrets', true), 'nothing'), hint = 'see the settings';
+end $$;
+""")  # the drift replay's shadow has no such settings
+        git(checkout["root"], "add", "-A")
+        git(checkout["root"], "commit", "-q", "-m", "echo (#5)")
+        head = git(checkout["root"], "rev-parse", "HEAD")
+        github.add_status(REPO, head, "success", context="pgrelease/gate")
+        github.add_pull(REPO, 6, head_sha="3" * 40, merge_commit_sha=head, state="closed", merged=True)
+        redis_url = f"redis://:{quote(OTHER_PW, safe='')}@127.0.0.1:{free_port()}/0"
+        secrets.forget_all()  # only what the promotion itself learns may mask its output
+        result = promote(tmp_path, github.url, {**checkout, "head": head}, production, "--format", fmt,
+                         "--health-url", echo_health, "--redis-url", redis_url, "--redis-prefix", "prod:",
+                         "--app-version", "1.1.0", PGRELEASE_DB_PASSWORD=ENV_PW)
+        rows = audit_rows(production)
+    texts = [result.output, getattr(result, "stderr", "") if result.stderr_bytes is not None else ""]
+    for name in ("summary.md", "output.txt"):
+        if (tmp_path / name).exists():
+            texts.append((tmp_path / name).read_text())
+    texts += [p.read_text() for p in tmp_path.glob("*.json")]
+    texts += [json.dumps(row["details"]) for row in rows]
+    texts += [c.body for n in (3, 5, 6) for c in github.comments_on(REPO, n)]
+    joined = "\n".join(texts).replace('\\"', '"')
+    assert "Traceback" not in joined and "password authentication failed" not in joined
+    assert rows, joined[-3000:]  # connected and audited
+    if echo == "raise":
+        assert result.exit_code == 1, joined[-3000:]
+        assert "cannot use postgresql://" in joined and "cannot use postgresql://" in json.dumps(rows[-1]["details"])
+    else:  # applied, then the health check fails on the endpoint's reply
+        assert result.exit_code == 1, result.output[-4000:]
+        assert "but status is" in joined and "/health?token=" in joined  # the endpoint's echo reached the report
+        assert github.comments_on(REPO, 6), "the promotion commented on the pull request"
+    forms = set()
+    for secret in (PASSWORD, SSL_PW, ENV_PW, OTHER_PW, TOKEN):
+        forms |= {secret, quote(secret, safe=""), quote(secret), base64_forms(secret)}
+    forms.add(base64_forms(f"app:{OTHER_PW}"))
+    forms |= {form[i:i + 8] for form in list(forms) for i in range(len(form) - 7)}  # a part is a leak too
+    for text in texts:
+        for line in text.splitlines():
+            if not line.startswith("::add-mask::"):
+                assert not any(form in line for form in forms), f"secret leaked: {line[:300]}"
+
+
+def base64_forms(text: str) -> str:
+    import base64
+
+    return base64.b64encode(text.encode()).decode().rstrip("=")
+
+
+# -- the impact step: each pending migration's locks, sized on production; [impact] blocks ----------
+def _apply_first_ten(production: Dsn, root: Path) -> list[str]:
+    from pgrelease.migrations.apply import PushOptions, push
+    from pgrelease.migrations.files import MigrationSet, discover
+
+    migrations = discover(root)
+    first = MigrationSet(migrations.directory, migrations.files[:10])
+    assert push(production, first, PushOptions(lock_wait=5)).failure is None
+    with connect(production) as conn:  # sizes to report: a few rows in posts, then analyze
+        conn.execute("analyze")
+    return [m.version for m in first.files]
+
+
+def test_promotion_shows_each_pending_migrations_locks_with_production_sizes(tmp_path, github, checkout, production):
+    applied = _apply_first_ten(production, checkout["root"])
+    result = promote(tmp_path, github.url, checkout, production)
+    assert result.exit_code == 0, result.output
+    report = json.loads(Path(outputs(tmp_path)["report"]).read_text())
+    impact = next(s for s in report["steps"] if s["name"] == "impact")
+    measured = impact["data"]["impact"]
+    assert measured["sizes"] is True and [m["version"] for m in measured["migrations"]] == [
+        "20250203100000", "20250210090000"]
+    reactions = measured["migrations"][0]
+    posts = [lock for stmt in reactions["statements"] for lock in stmt["locks"] if lock["relation"] == "public.posts"]
+    assert posts and posts[0]["mode"] == "SHARE ROW EXCLUSIVE" and "size_bytes" in posts[0]  # the foreign key
+    summary = (tmp_path / "summary.md").read_text()
+    assert "Locks and rewrites" in summary and "size on production" in summary and "`public.posts`" in summary
+    assert recorded(production) == sorted(applied + ["20250203100000", "20250210090000"])
+
+
+def test_impact_policy_failure_blocks_the_promotion(tmp_path, github, checkout, production):
+    applied = _apply_first_ten(production, checkout["root"])
+    (checkout["root"] / "pgrelease.toml").write_text('[impact]\nfail_on = ["SHARE ROW EXCLUSIVE"]\n')
+    result = promote(tmp_path, github.url, checkout, production, "--format", "text")
+    assert result.exit_code == 1, result.output
+    assert "impact policy" in result.output and "public.posts" in result.output
+    assert "the [impact] policy failed: nothing was applied or audited" in result.output
+    assert recorded(production) == applied and audit_rows(production) == []
+
+
+def test_impact_max_zero_skips_the_step(tmp_path, github, checkout, production):
+    result = promote(tmp_path, github.url, checkout, production, "--impact-max", "0")
+    assert result.exit_code == 0, result.output
+    report = json.loads(Path(outputs(tmp_path)["report"]).read_text())
+    impact = next(s for s in report["steps"] if s["name"] == "impact")
+    assert impact["status"] == "skipped" and "--impact-max 0" in impact["skipped"]
