@@ -352,6 +352,13 @@ def test_every_command_every_format_no_canary_anywhere(canaries, echo_endpoint, 
     canaries["health_url"] = echo_endpoint
     args, codes, reached = _commands(canaries)[command]
     code, texts = run_all_outputs([*args, "--format", fmt], canaries["gh"])
+    from pgrelease.db.connect import connect
+
+    with connect(canaries["fresh_db"]) as conn:  # what it wrote in the database: audit rows, bot_config
+        for table in ("audit_log", "bot_config"):
+            texts[table] = "\n".join(r[0] for r in conn.execute(f"select row_to_json(t)::text from {table} t"))
+    if command == "flags set":
+        assert "canary test" in texts["audit_log"]  # the audit row was written
     everything = "\n".join(texts.values()).replace('\\"', '"')  # JSON escapes quotes
     assert code in codes, f"exit {code}:\n{everything[-3000:]}"
     assert "Traceback" not in everything
