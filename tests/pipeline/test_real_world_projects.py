@@ -8,6 +8,11 @@ The projects under tests/pipeline/real_world/ follow the styles found in public 
   with "schema changes for auth and storage".
 - queues_mfa: Supabase Queues switched on from the dashboard (pgmq), a queue fed by a signup
   trigger, an RLS helper reading auth.mfa_factors, Realtime Authorization on realtime.messages.
+- hosted_versions, vector_pinned, net_before_create, timescale_rebuild, postgis_places: extension
+  habits of public projects (each file names the project it follows): versions pinned as the
+  dashboard and `supabase db diff` write them, `alter extension ... update to`, pg_cron created
+  `with schema extensions`, pg_net used before a later file creates it, a hypertable rebuilt,
+  postgis on a PostgreSQL 15 project; replayed on the embedded 18 and on Debian's 15.
 
 A target here is a fresh database made to look like the hosted project the migrations were
 written for (the baseline, plus what that generation of projects had from the start), with the
@@ -166,3 +171,74 @@ def test_queue_used_without_create_extension_is_enabled_like_the_dashboard(tmp_p
     assert report.exit_code == 0, [e.to_dict() for e in report.errors]
     assert any("enabled extension pgmq" in note for note in report.notes), report.notes
 
+
+
+# ------------------------------------------------------------------------------------------
+# extensions as hosted Supabase has them, on the embedded 18 and on Debian's PostgreSQL 15
+# (excerpts of public projects' migrations, each file naming its source)
+# ------------------------------------------------------------------------------------------
+PG15_BIN = Path("/usr/lib/postgresql/15/bin")
+ON_BOTH = ["pg18", pytest.param("pg15", marks=pytest.mark.skipif(
+    not (PG15_BIN / "postgres").exists(), reason="no PostgreSQL 15 at /usr/lib/postgresql/15/bin"))]
+
+
+def _shadow_on(project: Path, server: str):
+    from pgrelease.pipeline.shadow import ShadowOptions
+
+    return shadow(project, ShadowOptions(pg_bin=str(PG15_BIN) if server == "pg15" else None))
+
+
+@pytest.mark.parametrize("server", ON_BOTH)
+@pytest.mark.parametrize("project", [
+    "hosted_versions",  # pinned pgmq 1.4.4 from the dashboard, pg_net/pg_jsonschema/pg_hashids pinned, updates
+    "net_before_create",  # GRANT ... ON SCHEMA net before a later file creates pg_net IF NOT EXISTS
+    "timescale_rebuild",  # a hypertable dropped and made again (PostgreSQL 15 projects' timescaledb)
+])
+def test_extension_habits_replay(project, server):
+    report = _shadow_on(REAL_WORLD / project, server)
+    assert report.exit_code == 0, [e.to_dict() for e in report.errors]
+    assert {m.status for m in report.migrations} == {"applied"}
+
+
+def test_pg_net_used_before_it_is_created_is_enabled_from_the_start():
+    parsed = _parsed(REAL_WORLD / "net_before_create")
+    created, implied = required_extensions(parsed)
+    assert "pg_net" in created and "pg_net" in implied
+    # created first (or without IF NOT EXISTS, which would fail on a project that had it): not implied
+    assert "pgmq" not in required_extensions(_parsed(REAL_WORLD / "hosted_versions"))[1]
+
+
+@pytest.mark.parametrize("server", ON_BOTH)
+def test_pinned_pgvector_replays_where_the_server_has_pgvector(server):
+    """vector 0.8.0 pinned (hosted's) on the wheel's pgvector 0.8.6; Debian has no pgvector for 15:
+    the run stops before anything runs (exit 3), naming the extension and the package."""
+    from pgrelease.errors import EnvironmentFailure
+
+    if server == "pg18":
+        report = _shadow_on(REAL_WORLD / "vector_pinned", server)
+        assert report.exit_code == 0, [e.to_dict() for e in report.errors]
+        return
+    with pytest.raises(EnvironmentFailure) as failure:
+        _shadow_on(REAL_WORLD / "vector_pinned", server)
+    assert failure.value.exit_code == 3 and "extension vector" in str(failure.value)
+    assert "postgresql-15-pgvector" in failure.value.hint
+
+
+@pytest.mark.parametrize("server", ON_BOTH)
+def test_postgis_replays_on_15_and_the_embedded_18_names_the_installation_to_use(server):
+    from pgrelease.errors import EnvironmentFailure
+
+    has_postgis = (Path("/usr/share/postgresql/15/extension") / "postgis.control").exists()
+    if server == "pg15":
+        if not has_postgis:
+            pytest.skip("Debian postgresql-15-postgis-3 is not installed (scripts/test.sh installs it)")
+        report = _shadow_on(REAL_WORLD / "postgis_places", server)
+        assert report.exit_code == 0, [e.to_dict() for e in report.errors]
+        return
+    with pytest.raises(EnvironmentFailure) as failure:
+        _shadow_on(REAL_WORLD / "postgis_places", server)
+    assert failure.value.exit_code == 3 and "\n" not in failure.value.hint
+    if has_postgis:
+        assert f"pass --pg-bin {PG15_BIN}" in failure.value.hint
+    res = run_cli("shadow", "--workdir", REAL_WORLD / "postgis_places", "--format", "json")
+    assert res.exit_code == 3

@@ -205,11 +205,22 @@ def test_a_local_installation_of_the_targets_major_is_the_default(tmp_path):
 
 @pytest.mark.skipif(PG15 is None, reason="no local PostgreSQL 15 installation")
 def test_local_installation_lacking_an_extension_keeps_the_embedded_server(tmp_path):
-    root = project(tmp_path, {"20250101000000_a.sql": "create extension if not exists pg_net with schema extensions;\n"})
+    # pgvector: the embedded 18 has it, Debian's PostgreSQL 15 does not (and no stand-in can be)
+    root = project(tmp_path, {"20250101000000_a.sql": "create extension if not exists vector with schema extensions;\n"})
     with replayed_shadow(root, ShadowOptions(target_major=15)) as run:
         assert run.ok and run.server_version.startswith(str(EMBEDDED_MAJOR))
         [warning] = [w for w in run.warnings if "the shadow runs PostgreSQL" in w]
-        assert warning.startswith(f"the local PostgreSQL 15 ({PG15}) lacks pg_net")
+        assert warning.startswith(f"the local PostgreSQL 15 ({PG15}) lacks vector")
+
+
+@pytest.mark.skipif(PG15 is None, reason="no local PostgreSQL 15 installation")
+def test_a_local_installation_of_the_targets_major_gets_the_standins(tmp_path):
+    root = project(tmp_path, {"20250101000000_a.sql": "create extension if not exists pg_net with schema extensions;\n"
+                                                      "create extension if not exists pg_cron with schema extensions;\n"
+                                                      "select cron.schedule('x', '* * * * *', 'select 1');\n"})
+    with replayed_shadow(root, ShadowOptions(target_major=15)) as run:
+        assert run.ok and run.server_version.startswith("15"), run.failure
+        assert not [w for w in run.warnings if "the shadow runs PostgreSQL" in w]
 
 
 @pytest.mark.skipif(PG15 is None, reason="no local PostgreSQL 15 installation")

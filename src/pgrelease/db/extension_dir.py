@@ -128,6 +128,18 @@ def _offer_hosted_versions(target: Path, control: Path, ext: SupabaseExtension, 
         body += [(target / script).read_text() for script in chain]
         (target / f"{name}--{version}.sql").write_text("\n".join(body))
         made.append((version, source))  # (not a base for the checks: the module's updates do not apply to it)
+    # from an older version the files install (their own objects) to a labelled one: the module's
+    # own updates up to the version the label is made of (pg_net 0.14.0 -> 0.19.5 runs 0.14.0--0.20.0)
+    for version, _ in made:
+        for real in sorted(bases, key=_natural):
+            if _natural(real) >= _natural(version) or (target / f"{name}--{real}--{version}.sql").exists():
+                continue
+            route = _install_path(source, {real}, updates)
+            if route is None or len(route) < 2:
+                continue
+            body = [f"-- pgrelease: {name} {real} -> {version} (labelled from {source}): {real} -> {source}\n"]
+            body += [(target / f"{name}--{a}--{b}.sql").read_text() for a, b in zip(route, route[1:])]
+            (target / f"{name}--{real}--{version}.sql").write_text("\n".join(body))
     # labelled versions hold the same objects: an update between two of them changes nothing (and
     # must not run the module's own update scripts over objects that are there already)
     same = sorted({v for v, _ in made} | ({source} if made else set()), key=_natural)
