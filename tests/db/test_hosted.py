@@ -19,6 +19,7 @@ import pytest
     ("create event trigger ensure_rls on ddl_command_end execute function public.f()", "event trigger"),
     ("create foreign data wrapper stripe_wrapper handler stripe_fdw_handler", "foreign data wrapper"),
     ("set session_replication_role = replica", "set session_replication_role"),
+    ("create publication everything for all tables", "publication for all tables"),
 ])
 def test_statements_supautils_allows_run_as_the_superuser(statement, why):
     from pgrelease.db.hosted import route
@@ -36,6 +37,7 @@ def test_statements_supautils_allows_run_as_the_superuser(statement, why):
     "create table public.t (owner uuid references auth.users (id))",
     "drop trigger t on public.profiles",
     "set search_path = public",
+    "create publication some for table public.a",  # postgres may: CREATE on the database
     "not sql at all",
 ])
 def test_everything_else_runs_as_postgres(statement):

@@ -93,22 +93,28 @@ def make_hosted_cluster(dsn: Dsn) -> Dsn:
 
     The bootstrap role cannot rename itself, so a throwaway superuser with a random password does
     it and is dropped at once."""
+    from ..errors import EnvironmentFailure
     from ..secrets import register
     from .connect import connect
 
     password = _secrets.token_urlsafe(24)
     register(password)
     helper = "pgrelease_setup"
-    with connect(dsn) as conn:
-        conn.execute(sql.SQL("CREATE ROLE {} LOGIN SUPERUSER PASSWORD {}").format(
-            sql.Identifier(helper), sql.Literal(password)))
-    with connect(replace(dsn, user=helper, _password=password)) as conn:
-        conn.execute(sql.SQL("ALTER ROLE {} RENAME TO {}").format(sql.Identifier(dsn.user),
-                                                                 sql.Identifier(SUPERUSER_ROLE)))
-        conn.execute(sql.SQL("CREATE ROLE {} " + HOSTED_ATTRIBUTES).format(sql.Identifier(HOSTED_ROLE)))
     admin = replace(dsn, user=SUPERUSER_ROLE)
-    with connect(admin) as conn:
-        conn.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(helper)))
+    try:
+        with connect(dsn) as conn:
+            conn.execute(sql.SQL("CREATE ROLE {} LOGIN SUPERUSER PASSWORD {}").format(
+                sql.Identifier(helper), sql.Literal(password)))
+        with connect(replace(dsn, user=helper, _password=password)) as conn:
+            conn.execute(sql.SQL("ALTER ROLE {} RENAME TO {}").format(sql.Identifier(dsn.user),
+                                                                     sql.Identifier(SUPERUSER_ROLE)))
+            conn.execute(sql.SQL("CREATE ROLE {} " + HOSTED_ATTRIBUTES).format(sql.Identifier(HOSTED_ROLE)))
+        with connect(admin) as conn:
+            conn.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(helper)))
+    except psycopg.Error as exc:
+        first = (str(exc).strip().splitlines() or ["no detail"])[0]
+        raise EnvironmentFailure(f"the embedded shadow could not be set up as a hosted Supabase cluster: {first}",
+                                 hint="--superuser replays as a superuser without this step") from None
     return admin
 
 
@@ -129,10 +135,6 @@ def hosted_possible(conn: psycopg.Connection) -> str | None:
 def become_postgres(conn: psycopg.Connection) -> None:
     """From here on the session is ``postgres``, checked as hosted Supabase checks it."""
     conn.execute(sql.SQL("SET SESSION AUTHORIZATION {}").format(sql.Identifier(HOSTED_ROLE)))
-
-
-def become_superuser(conn: psycopg.Connection) -> None:
-    conn.execute("SET SESSION AUTHORIZATION DEFAULT")
 
 
 def extension_grants_sql(name: str) -> str:
@@ -245,6 +247,8 @@ def route(statement: str) -> Route | None:
         name = '"' + body.get("fdwname", "").replace('"', '""') + '"'
         return Route("foreign data wrapper", after=f"GRANT USAGE ON FOREIGN DATA WRAPPER {name} TO postgres"
                                                    " WITH GRANT OPTION")
+    if kind == "CreatePublicationStmt" and body.get("for_all_tables"):  # supautils' privileged role
+        return Route("publication for all tables")
     if kind == "VariableSetStmt" and body.get("name") in PRIVILEGED_SETTINGS:
         return Route(f"set {body['name']}")
     return None
