@@ -6,6 +6,7 @@ versions hosted Supabase ships, pinned with VERSION; pg_cron's schema as supauti
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -361,3 +362,28 @@ def test_the_extension_directory_is_built_once_and_rebuilt_when_pgrelease_change
         first.stop()
         if second is not None:
             second.stop()
+
+
+def test_a_cache_directory_another_user_could_write_is_not_used(monkeypatch):
+    """The cached tree's name is predictable: one that is writable by others is never read (the
+    server gets a private tree of its own instead, removed when the process exits)."""
+    import pgrelease.db.embedded as embedded
+
+    key = "planted-" + uuid.uuid4().hex[:8]
+    monkeypatch.setattr(embedded, "_cache_key", lambda binaries: key)
+    server = EmbeddedServer()
+    planted = Path(embedded.tempfile.gettempdir()) / f"pgrelease-share-{os.geteuid()}-{key}"
+    (planted / "extension").mkdir(parents=True)
+    planted.chmod(0o777)
+    (planted / "pgrelease-extensions.json").write_text('{"path": "extension", "standins": [], "aliases": {}}')
+    saved = os.environ.pop("PGRELEASE_PG_BIN", None)
+    try:
+        server.start()
+        assert server.extensions.path.parent != planted and "pg_net" in server.extensions.standins
+        with connect(server.dsn) as conn:
+            conn.execute("create extension pg_net")
+    finally:
+        server.stop()
+        shutil.rmtree(planted, ignore_errors=True)
+        if saved is not None:
+            os.environ["PGRELEASE_PG_BIN"] = saved

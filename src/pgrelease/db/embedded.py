@@ -26,6 +26,7 @@ Unix socket in its own directory. Run as root, it runs the server as ``nobody``.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import importlib.util
 import os
@@ -278,7 +279,7 @@ class EmbeddedServer:
         conf = dict(_FAST_SETTINGS)
         conf.update({"unix_socket_directories": str(sock)})  # the port is given at start
         if self.binaries.supports_extension_path:  # 18+: a share dir of its own, read first
-            conf["extension_control_path"] = f"{self._shared_extension_dir()}:$system"
+            conf["extension_control_path"] = f"{self._shared_extension_dir(bin_dir)}:$system"
         conf.update(self.settings)
         with open(data / "postgresql.auto.conf", "a") as fh:
             for key, value in conf.items():
@@ -389,18 +390,20 @@ class EmbeddedServer:
                 shutil.rmtree(staging, ignore_errors=True)
         return target / "bin"
 
-    def _extension_dir(self, share: Path) -> ExtensionDir:
-        """Fill ``share/extension``: the installation's extensions, the stand-ins, hosted versions."""
+    def _extension_dir(self, share: Path, bin_dir: Path) -> ExtensionDir:
+        """Fill ``share/extension``: the installation's extensions (those of the copy in ``bin_dir``'s
+        installation, where one was made for the server user), the stand-ins, hosted versions."""
         assert self.binaries is not None
-        layout = _layout(self.binaries.bin_dir)
-        real = layout.sharedir / "extension" if layout else self.binaries.bin_dir.parent / "share" / "extension"
+        layout = _layout(bin_dir)
+        real = layout.sharedir / "extension" if layout else bin_dir.parent / "share" / "extension"
         return build_extension_dir(share / "extension", real, self.binaries.major, STANDINS_DIR / "extension")
 
-    def _shared_extension_dir(self) -> Path:
+    def _shared_extension_dir(self, bin_dir: Path) -> Path:
         """PostgreSQL 18+: a share directory (for extension_control_path) holding ``extension/``,
         built once per installation and pgrelease version in a cache beside other temp files."""
         assert self.binaries is not None
-        cache, self.extensions = _cached("share", _cache_key(self.binaries), self._extension_dir)
+        cache, self.extensions = _cached("share", _cache_key(self.binaries),
+                                         lambda share: self._extension_dir(share, bin_dir))
         return cache
 
     def _private_installation(self, bin_dir: Path) -> Path:
@@ -430,7 +433,7 @@ class EmbeddedServer:
             for real in layout.sharedir.iterdir():
                 if real.name != "extension" and not (tree_share / real.name).exists():
                     (tree_share / real.name).symlink_to(real)
-            return self._extension_dir(tree_share)
+            return self._extension_dir(tree_share, self.binaries.bin_dir)
 
         tree, self.extensions = _cached("pginstall", _cache_key(self.binaries), build)
         return mirror(tree, layout.bindir)
@@ -474,16 +477,25 @@ def _cached(kind: str, key: str, build) -> tuple[Path, ExtensionDir]:
                 os.chmod(path, 0o755)
         try:
             staging.rename(final)
-        except OSError:  # another process made it first (or an untrusted one is in the way)
-            shutil.rmtree(staging, ignore_errors=True)
+        except OSError:  # another process made it first, or a directory not to trust is in the way
             if _trusted(final) and record.exists():
+                shutil.rmtree(staging, ignore_errors=True)
                 return final, ExtensionDir.from_json(final, record.read_text())
-            raise EnvironmentFailure(f"cannot prepare {final} for the embedded server",
-                                     hint="remove it, or set TMPDIR to a private directory") from None
+            _PRIVATE_TREES.append(staging)  # used by this process only, removed when it exits
+            return staging, made
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return final, made.moved(staging, final)
+
+
+_PRIVATE_TREES: list[Path] = []
+
+
+@atexit.register
+def _remove_private_trees() -> None:
+    for path in _PRIVATE_TREES:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def _trusted(path: Path) -> bool:
