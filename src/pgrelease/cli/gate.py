@@ -11,8 +11,8 @@ from typing import Any
 import click
 
 from . import main
-from .types import DURATION, SECONDS
-from .options import Printed, Progress, echo, output_options, reporting, target_options, workdir_option
+from .options import Printed, Progress, apply_options, echo, output_options, reporting, target_options, workdir_option
+from .shadow_options import baseline_choice, shadow_baseline_options
 
 @main.command()
 @workdir_option
@@ -20,7 +20,8 @@ from .options import Printed, Progress, echo, output_options, reporting, target_
 @click.option("--shadow-url", envvar="PGRELEASE_SHADOW_URL",
               help="An existing EMPTY database for the replay instead of the embedded server.")
 @click.option("--pg-bin", envvar="PGRELEASE_PG_BIN", help="bin directory of a local PostgreSQL for the embedded server.")
-@click.option("--no-baseline", is_flag=True, help="Do not load the Supabase baseline on the shadow.")
+@click.option("--no-baseline", is_flag=True, help="Do not load the Supabase baseline on the shadow (--baseline none).")
+@shadow_baseline_options
 @click.option("--base", envvar="PGRELEASE_BASE", metavar="REF",
               help="Lint migrations changed since REF (default: origin/<the pull request's base branch>).")
 @click.option("--impact-max", type=click.IntRange(0, 100_000), default=50, show_default=True,
@@ -28,13 +29,7 @@ from .options import Printed, Progress, echo, output_options, reporting, target_
 @click.option("--no-push", is_flag=True, help="Do not apply pending migrations to staging (a dry run of the gate).")
 @click.option("--app-version", envvar="APP_SCHEMA_VERSION",
               help="The application's schema version for the guard (env APP_SCHEMA_VERSION).")
-@click.option("--lock-wait", type=SECONDS, default=60.0, show_default=True,
-              help="Seconds to wait for another run's migration lock on staging.")
-@click.option("--lock-timeout", type=DURATION, default="500ms", show_default=True,
-              help="lock_timeout per attempt (retried within --lock-retry-budget).")
-@click.option("--lock-retry-budget", type=SECONDS, default=300.0, show_default=True,
-              help="Seconds to keep retrying a migration that hit lock_timeout.")
-@click.option("--statement-timeout", type=DURATION, default="0", show_default=True, help="statement_timeout per migration ('0' = off).")
+@apply_options
 @click.option("--comment", type=click.Choice(["on", "off", "on-failure"]), default="on", show_default=True,
               envvar="PGRELEASE_COMMENT", help="Post the result as a PR comment (one, edited in place).")
 @click.option("--status-context", default="pgrelease/gate", show_default=True, envvar="PGRELEASE_STATUS_CONTEXT",
@@ -50,8 +45,8 @@ from .options import Printed, Progress, echo, output_options, reporting, target_
 @output_options
 @reporting("gate")
 def gate(workdir: Path, target, connect_options, shadow_url: str | None, pg_bin: str | None,  # noqa: ANN001, ANN201, PLR0913
-         no_baseline: bool, base: str | None, impact_max: int, no_push: bool, app_version: str | None, lock_wait: float,
-         lock_timeout: str, lock_retry_budget: float, statement_timeout: str, comment: str, status_context: str, github_api_url: str | None,
+         no_baseline: bool, baseline: str | None, superuser: bool, base: str | None, impact_max: int, no_push: bool, app_version: str | None, push_options,
+         comment: str, status_context: str, github_api_url: str | None,
          repository: str | None, pr_number: int | None, sha: str | None, no_publish: bool,
          report_file: Path | None, fmt: str, quiet: bool):
     """The PR gate: lint, replay on a shadow, push to staging, verify, drift, guard; post the
@@ -64,7 +59,8 @@ def gate(workdir: Path, target, connect_options, shadow_url: str | None, pg_bin:
     from ..db.dsn import Dsn
     from ..github.context import GitHubContext
     from ..github.syntax import add_mask
-    from ..migrations.apply import PushOptions
+    from dataclasses import replace
+
     from ..pipeline.drift import DriftOptions
     from ..pipeline.gate import GateOptions, gate as run_gate
     from ..pipeline.shadow import ShadowOptions
@@ -76,6 +72,7 @@ def gate(workdir: Path, target, connect_options, shadow_url: str | None, pg_bin:
 
         raise UsageError(f"--workdir {workdir} is not a directory", hint="point --workdir at the project that holds"
                          " supabase/migrations")
+    choice = baseline_choice(baseline, no_baseline)
     github = GitHubContext.from_env(repository=repository, pr_number=pr_number, sha=sha, api_url=github_api_url)
     register(github.token)
     staging = resolve_target(target, required=False)
@@ -93,14 +90,13 @@ def gate(workdir: Path, target, connect_options, shadow_url: str | None, pg_bin:
         base = f"origin/{github.base_ref}"
     options = GateOptions(
         staging=staging, staging_skipped=skipped_why,
-        shadow=ShadowOptions(shadow_url=Dsn.parse(shadow_url) if shadow_url else None, baseline=not no_baseline,
-                             pg_bin=pg_bin),
+        shadow=ShadowOptions(shadow_url=Dsn.parse(shadow_url) if shadow_url else None, baseline=choice != "none",
+                             baseline_auto=choice == "auto", pg_bin=pg_bin, superuser=superuser),
         base=base, base_is_default=base_is_default, push=not no_push, impact_max=impact_max,
-        push_options=PushOptions(lock_wait=lock_wait, lock_timeout=lock_timeout.strip(),
-                                 lock_retry_budget=lock_retry_budget,
-                                 statement_timeout=statement_timeout.strip(), include_all=True),
+        push_options=replace(push_options, include_all=True),
         app_version=app_version or None,
-        drift=DriftOptions(pg_bin=pg_bin, baseline=not no_baseline),
+        drift=DriftOptions(pg_bin=pg_bin, baseline=choice != "none", baseline_auto=choice == "auto",
+                           superuser=superuser),
     )
     run = run_gate(workdir, options, connect_options=connect_options,
                    progress=Progress(enabled=not quiet and fmt != "json"))

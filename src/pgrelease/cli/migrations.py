@@ -7,26 +7,15 @@ from pathlib import Path
 import click
 
 from . import main
-from .types import DURATION, POSITIVE_SECONDS, SECONDS
-from .options import Progress, dsn_from, output_options, reporting, target_options, workdir_option
-
-
-def _timeout(value: str) -> str:
-    """Accept 5s, 500ms, 2min, 0 (off) as PostgreSQL does."""
-    return value.strip()
+from .types import POSITIVE_SECONDS
+from .options import Progress, apply_options, dsn_from, output_options, reporting, target_options, workdir_option
+from .shadow_options import baseline_choice, shadow_baseline_options
 
 
 @main.command()
 @workdir_option
 @target_options
-@click.option("--lock-wait", type=SECONDS, default=60.0, show_default=True,
-              help="Seconds to wait for another run's migration lock before exiting 3.")
-@click.option("--lock-timeout", type=DURATION, default="500ms", show_default=True,
-              help="lock_timeout per attempt: the longest the application queues behind a migration ('0' = off).")
-@click.option("--lock-retry-budget", type=SECONDS, default=300.0, show_default=True,
-              help="Seconds to keep retrying a migration that hit lock_timeout (backoff with jitter).")
-@click.option("--statement-timeout", type=DURATION, default="0", show_default=True,
-              help="statement_timeout per migration ('0' = off).")
+@apply_options
 @click.option("--lock-retries", type=click.IntRange(0, 1000), default=1000, show_default=True,
               help="At most this many retries of a migration that hit lock_timeout (within the budget).")
 @click.option("--include-all", is_flag=True, help="Apply pending migrations older than the newest applied one.")
@@ -34,18 +23,16 @@ def _timeout(value: str) -> str:
 @click.option("--dry-run", is_flag=True, help="Print the plan; touch nothing (not even the history table).")
 @output_options
 @reporting("push")
-def push(workdir: Path, target, connect_options, lock_wait: float, lock_timeout: str, lock_retry_budget: float,
-         statement_timeout: str,  # noqa: ANN001
-         lock_retries: int, include_all: bool, allow_edited: bool, dry_run: bool, fmt: str, quiet: bool):
+def push(workdir: Path, target, connect_options, push_options, lock_retries: int,  # noqa: ANN001
+         include_all: bool, allow_edited: bool, dry_run: bool, fmt: str, quiet: bool):
     """Apply pending migrations to the target database."""
+    from dataclasses import replace
+
     from .. import commands
-    from ..migrations.apply import PushOptions
 
     dsn = dsn_from(target)
-    options = PushOptions(lock_wait=lock_wait, lock_timeout=_timeout(lock_timeout),
-                          statement_timeout=_timeout(statement_timeout), lock_retries=lock_retries,
-                          lock_retry_budget=lock_retry_budget,
-                          include_all=include_all, allow_edited=allow_edited, dry_run=dry_run)
+    options = replace(push_options, lock_retries=lock_retries, include_all=include_all, allow_edited=allow_edited,
+                      dry_run=dry_run)
     return commands.push(workdir, dsn, options, connect_options=connect_options,
                          progress=Progress(enabled=not quiet and fmt != "json"))
 
@@ -96,22 +83,25 @@ def repair(versions: tuple[str, ...], status_value: str, workdir: Path, target, 
 @click.option("--shadow-url", envvar="PGRELEASE_SHADOW_URL",
               help="An existing EMPTY database to replay on instead of the embedded server.")
 @click.option("--pg-bin", envvar="PGRELEASE_PG_BIN", help="bin directory of a local PostgreSQL for the embedded server.")
-@click.option("--no-baseline", is_flag=True, help="Do not load the Supabase baseline (roles, auth, storage, ...).")
+@click.option("--no-baseline", is_flag=True, help="Do not load the Supabase baseline (same as --baseline none).")
+@shadow_baseline_options
 @click.option("--no-checks", is_flag=True, help="Skip scripts/smoke.sql and supabase/verify/*.sql.")
 @click.option("--connect-timeout", type=POSITIVE_SECONDS, default=10.0, show_default=True,
               envvar="PGRELEASE_CONNECT_TIMEOUT")
 @output_options
 @reporting("shadow")
-def shadow(workdir: Path, shadow_url: str | None, pg_bin: str | None, no_baseline: bool, no_checks: bool,
-           connect_timeout: float, fmt: str, quiet: bool):  # noqa: ANN201
+def shadow(workdir: Path, shadow_url: str | None, pg_bin: str | None, no_baseline: bool, baseline: str | None,
+           superuser: bool, no_checks: bool, connect_timeout: float, fmt: str, quiet: bool):  # noqa: ANN201
     """Replay every migration on a throwaway database, then run smoke and verify SQL."""
     from ..db.dsn import Dsn
     from ..db.options import ConnectOptions
     from ..commands import shadow as run_shadow
     from ..pipeline.shadow import ShadowOptions
 
-    options = ShadowOptions(shadow_url=Dsn.parse(shadow_url) if shadow_url else None, baseline=not no_baseline,
-                            pg_bin=pg_bin, run_checks=not no_checks)
+    # no target: --baseline auto has nothing to look at, so it is the Supabase baseline
+    choice = baseline_choice(baseline, no_baseline, default="supabase")
+    options = ShadowOptions(shadow_url=Dsn.parse(shadow_url) if shadow_url else None,
+                            baseline=choice != "none", pg_bin=pg_bin, run_checks=not no_checks, superuser=superuser)
     return run_shadow(workdir, options, connect_options=ConnectOptions(timeout=connect_timeout),
                       progress=Progress(enabled=not quiet and fmt != "json"))
 

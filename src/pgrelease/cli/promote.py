@@ -11,8 +11,8 @@ from typing import Any
 import click
 
 from . import main
-from .types import DURATION, SECONDS
-from .options import Printed, Progress, echo, output_options, reporting, target_options, workdir_option
+from .options import Printed, Progress, apply_options, echo, output_options, reporting, target_options, workdir_option
+from .shadow_options import baseline_choice, shadow_baseline_options
 
 
 @main.command()
@@ -33,15 +33,13 @@ from .options import Printed, Progress, echo, output_options, reporting, target_
 @click.option("--health-url", envvar="PGRELEASE_HEALTH_URL", help="Application health endpoint to check after the apply.")
 @click.option("--redis-url", envvar="REDIS_URL", help="Redis to health-check after the apply.")
 @click.option("--redis-prefix", envvar="REDIS_PREFIX", help="This deployment's Redis key prefix, e.g. prod:.")
-@click.option("--lock-wait", type=SECONDS, default=60.0, show_default=True,
-              help="Seconds to wait for another deployment's migration lock.")
-@click.option("--lock-timeout", type=DURATION, default="500ms", show_default=True,
-              help="lock_timeout per attempt (retried within --lock-retry-budget).")
-@click.option("--lock-retry-budget", type=SECONDS, default=300.0, show_default=True,
-              help="Seconds to keep retrying a migration that hit lock_timeout.")
-@click.option("--statement-timeout", type=DURATION, default="0", show_default=True, help="statement_timeout per migration ('0' = off).")
+@apply_options
+@click.option("--impact-max", type=click.IntRange(0, 100_000), default=50, show_default=True,
+              help="Measure locks and rewrites (with production's table sizes) for at most this many pending"
+                   " migrations (0: never).")
 @click.option("--shadow-url", envvar="PGRELEASE_SHADOW_URL", help="An EMPTY database for the drift replay.")
 @click.option("--pg-bin", envvar="PGRELEASE_PG_BIN", help="bin directory of a local PostgreSQL for the shadow.")
+@shadow_baseline_options
 @click.option("--no-comment", is_flag=True, help="Do not comment on the deployed pull requests.")
 @click.option("--github-api-url", envvar="PGRELEASE_GITHUB_API_URL", help="GitHub REST API URL (default $GITHUB_API_URL).")
 @click.option("--repo", "repository", metavar="OWNER/NAME", help="Repository (default $GITHUB_REPOSITORY).")
@@ -54,9 +52,9 @@ from .options import Printed, Progress, echo, output_options, reporting, target_
 def promote(workdir: Path, target, connect_options, confirm: str | None, expect_confirm: str,  # noqa: ANN001, ANN201, PLR0913
             environment: str, require_reviewers: bool, skip_gate_check: bool, reason: str | None, gate_context: str,
             allow_refs: tuple[str, ...], audit_table: str, app_version: str | None, health_url: str | None,
-            redis_url: str | None, redis_prefix: str | None, lock_wait: float, lock_timeout: str,
-            lock_retry_budget: float,
-            statement_timeout: str, shadow_url: str | None, pg_bin: str | None, no_comment: bool,
+            redis_url: str | None, redis_prefix: str | None, push_options, impact_max: int,
+            shadow_url: str | None, pg_bin: str | None, baseline: str | None,
+            superuser: bool, no_comment: bool,
             github_api_url: str | None, repository: str | None, sha: str | None, ref: str | None,
             report_file: Path | None, fmt: str, quiet: bool):
     """Promote to production: exact confirmation, pre-flight (gate status, default branch,
@@ -71,7 +69,6 @@ def promote(workdir: Path, target, connect_options, confirm: str | None, expect_
     from ..errors import UsageError
     from ..github.context import GitHubContext
     from ..github.syntax import add_mask
-    from ..migrations.apply import PushOptions
     from ..pipeline.drift import DriftOptions
     from ..pipeline.promote import GitHubFacts, PromoteOptions, check_confirmation, promote as run_promote
     from ..pipeline.shadow import ShadowOptions
@@ -98,16 +95,17 @@ def promote(workdir: Path, target, connect_options, confirm: str | None, expect_
                 click.echo(add_mask(form))
     facts = GitHubFacts(repository=github.repository, sha=github.head_sha, ref=ref or os.environ.get("GITHUB_REF"),
                         actor=os.environ.get("GITHUB_ACTOR") or _os_user(), run_url=github.run_url)
+    choice = baseline_choice(baseline)
     options = PromoteOptions(
         production=production, confirm=confirm, expect_confirm=expect_confirm, environment=environment,
         require_reviewers=require_reviewers, skip_gate_check=skip_gate_check, skip_reason=reason,
         gate_context=gate_context, allow_refs=allow_refs, audit_table=audit_table, app_version=app_version or None,
         health=health,
-        push_options=PushOptions(lock_wait=lock_wait, lock_timeout=lock_timeout.strip(),
-                                 lock_retry_budget=lock_retry_budget,
-                                 statement_timeout=statement_timeout.strip()),
-        shadow=ShadowOptions(shadow_url=Dsn.parse(shadow_url) if shadow_url else None, pg_bin=pg_bin),
-        drift=DriftOptions(shadow_url=Dsn.parse(shadow_url) if shadow_url else None, pg_bin=pg_bin),
+        push_options=push_options, impact_max=impact_max,
+        shadow=ShadowOptions(shadow_url=Dsn.parse(shadow_url) if shadow_url else None, pg_bin=pg_bin,
+                             baseline=choice != "none", baseline_auto=choice == "auto", superuser=superuser),
+        drift=DriftOptions(shadow_url=Dsn.parse(shadow_url) if shadow_url else None, pg_bin=pg_bin,
+                           baseline=choice != "none", baseline_auto=choice == "auto", superuser=superuser),
         facts=facts,
     )
     reader = _reader(github)
