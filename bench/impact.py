@@ -12,6 +12,13 @@ long it took, and whether the tool's output named the blocking session.
 
     .venv/bin/python bench/impact.py            # pgrelease push, psql, supabase db push
     BLOCK=4 LOCK_TIMEOUT=200ms .venv/bin/python bench/impact.py
+
+A second scenario follows: the blocker is a session left *idle in transaction* (it read
+``public.t`` and never committed, as a crashed worker or a forgotten console does; it would
+hold its lock for IDLE seconds, default 30). ``pgrelease push`` runs once as is (it retries
+within a budget of RETRY_BUDGET seconds, default 10, then gives up naming the session) and
+once with ``--cancel-blockers-after CANCEL_AFTER`` (default 2s), which ends the session once
+it has been idle that long; psql and ``supabase db push`` wait for it.
 """
 
 from __future__ import annotations
@@ -51,6 +58,11 @@ def app_load(dsn, stop: threading.Event, latencies: list[float]) -> None:
             time.sleep(0.01)
 
 
+IDLE = float(os.environ.get("IDLE", "30"))
+RETRY_BUDGET = os.environ.get("RETRY_BUDGET", "10")
+CANCEL_AFTER = os.environ.get("CANCEL_AFTER", "2s")
+
+
 def report_lock(dsn, seconds: float, holding: threading.Event) -> None:
     with psycopg.connect(dsn.conninfo(), application_name="nightly-report") as conn:
         conn.execute("lock table public.t in share mode")
@@ -59,7 +71,23 @@ def report_lock(dsn, seconds: float, holding: threading.Event) -> None:
         conn.commit()
 
 
-def scenario(server, name: str, run_tool) -> dict:
+def idle_session(dsn, seconds: float, holding: threading.Event) -> None:
+    """A session that read public.t and then sat idle in transaction (until ended, or ``seconds``)."""
+    with psycopg.connect(dsn.conninfo(), application_name="forgotten-console") as conn:
+        conn.execute("select count(*) from public.t")  # ACCESS SHARE, held while the transaction is open
+        holding.set()
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            time.sleep(0.1)
+            if conn.closed or conn.broken:
+                return
+        try:
+            conn.commit()
+        except psycopg.Error:
+            pass  # it was terminated: its transaction was rolled back by the server
+
+
+def scenario(server, name: str, run_tool, blocker=None) -> dict:
     dsn = fresh(server, f"impact_{name.split()[0]}")
     with psycopg.connect(dsn.conninfo(), autocommit=True) as conn:
         conn.execute("create table public.t (id int primary key); insert into public.t select generate_series(1, 1000)")
@@ -68,7 +96,7 @@ def scenario(server, name: str, run_tool) -> dict:
     (project / "supabase" / "migrations" / "20240101000000_add_n.sql").write_text(MIGRATION)
     stop, holding, latencies = threading.Event(), threading.Event(), []
     app = threading.Thread(target=app_load, args=(dsn, stop, latencies))
-    report = threading.Thread(target=report_lock, args=(dsn, BLOCK, holding))
+    report = threading.Thread(target=blocker or report_lock, args=(dsn, IDLE if blocker else BLOCK, holding))
     app.start()
     time.sleep(0.3)
     report.start()
@@ -87,7 +115,8 @@ def scenario(server, name: str, run_tool) -> dict:
     shutil.rmtree(project, ignore_errors=True)
     stalls = [ms for ms in latencies if ms > STALL_MS]
     return {"tool": name, "worst_ms": max(latencies), "stalled_ms": sum(stalls), "applied": applied,
-            "took_s": took, "named": "nightly-report" in output}
+            "took_s": took, "named": "nightly-report" in output or "forgotten-console" in output,
+            "terminated": "terminated the blocking session" in output}
 
 
 def main() -> None:
@@ -97,12 +126,18 @@ def main() -> None:
     psql = shutil.which("psql")
     env = {k: v for k, v in os.environ.items() if not k.startswith("PGRELEASE_")}
 
-    def pgrelease(dsn, project):
+    def pgrelease(dsn, project, *extra: str):
         proc = subprocess.run([sys.executable, "-m", "pgrelease", "push", "--workdir", str(project),
                                "--db-url", dsn.url(reveal=True), "--format", "text",
-                               *(["--lock-timeout", LOCK_TIMEOUT] if LOCK_TIMEOUT else [])], capture_output=True, text=True,
-                              env=env)
+                               *(["--lock-timeout", LOCK_TIMEOUT] if LOCK_TIMEOUT else []), *extra],
+                              capture_output=True, text=True, env=env)
         return proc.stdout + proc.stderr
+
+    def pgrelease_budget(dsn, project):
+        return pgrelease(dsn, project, "--lock-retry-budget", RETRY_BUDGET)
+
+    def pgrelease_cancel(dsn, project):
+        return pgrelease(dsn, project, "--lock-retry-budget", RETRY_BUDGET, "--cancel-blockers-after", CANCEL_AFTER)
 
     def run_psql(dsn, project):
         proc = subprocess.run([psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-f",
@@ -121,16 +156,30 @@ def main() -> None:
         tools.append(("psql -f", run_psql))
     if supabase.exists():
         tools.append(("supabase db push", run_supabase))
+    which = os.environ.get("SCENARIOS", "share,idle").split(",")
     try:
-        print(f"a SHARE lock held {BLOCK:g} s on public.t; the application reads it every 10 ms;"
-              f" migration: {MIGRATION.strip()}")
-        print(f"{'tool':<18} {'worst stall':>12} {'stalled in all':>15} {'applied':>8} {'took':>7}  blocker named")
-        for name, run in tools:
-            r = scenario(server_dsn, name, run)
-            print(f"{r['tool']:<18} {r['worst_ms']:>10.0f}ms {r['stalled_ms']:>13.0f}ms {str(r['applied']):>8}"
-                  f" {r['took_s']:>6.1f}s  {'yes' if r['named'] else 'no'}")
+        if "share" in which:
+            print(f"a SHARE lock held {BLOCK:g} s on public.t; the application reads it every 10 ms;"
+                  f" migration: {MIGRATION.strip()}")
+            _table(server_dsn, tools)
+        if "idle" in which:
+            idle_tools = [(f"pgrelease push (budget {RETRY_BUDGET}s)", pgrelease_budget),
+                          (f"pgrelease push --cancel-blockers-after {CANCEL_AFTER}", pgrelease_cancel), *tools[1:]]
+            print(f"\na session idle in transaction holds ACCESS SHARE on public.t (for {IDLE:g} s unless ended);"
+                  f" migration: {MIGRATION.strip()}")
+            _table(server_dsn, idle_tools, blocker=idle_session)
     finally:
         server.stop()
+
+
+def _table(server_dsn, tools, blocker=None) -> None:
+    print(f"{'tool':<44} {'worst stall':>12} {'stalled in all':>15} {'applied':>8} {'took':>7}  blocker named"
+          + ("  terminated" if blocker else ""))
+    for name, run in tools:
+        r = scenario(server_dsn, name, run, blocker)
+        print(f"{r['tool']:<44} {r['worst_ms']:>10.0f}ms {r['stalled_ms']:>13.0f}ms {str(r['applied']):>8}"
+              f" {r['took_s']:>6.1f}s  {'yes' if r['named'] else 'no':<13}"
+              + (f"  {'yes' if r['terminated'] else 'no'}" if blocker else ""), flush=True)
 
 
 if __name__ == "__main__":

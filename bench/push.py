@@ -6,11 +6,13 @@ default, PGRELEASE_PG_BIN for another installation), so the figures are comparab
     .venv/bin/python bench/push.py              # N = 300 and 1000
     .venv/bin/python bench/push.py 100 500      # other sizes
     BENCH_REPEAT=5 .venv/bin/python bench/push.py
+    BENCH_SKIP_SUPABASE=1 .venv/bin/python bench/push.py      # pgrelease and psql only
     BENCH_BASELINE=/tmp/old/src .venv/bin/python bench/push.py   # also time another tree
 
 Prints the best of BENCH_REPEAT runs (default 3; each on a fresh database) per tool, and
 the ratios pgrelease/psql and pgrelease/supabase. The tools take turns within each round,
-so a burst of load from elsewhere hits all of them; compare ratios from one run, not
+in an order that rotates from round to round, so a burst of load from elsewhere (and the
+after-effects of the tool before) hit all of them alike; compare ratios from one run, not
 figures from different runs. BENCH_BASELINE (the src/ directory of another checkout, e.g.
 `git archive HEAD~5 src | tar -x -C /tmp/old`) adds that tree's `pgrelease push` as a
 column, measured in the same rounds: before/after figures of a change from one run.
@@ -109,29 +111,42 @@ def main(sizes: list[int]) -> None:
         head = f"{'N':>6} {'pgrelease':>10} {'psql -1':>10} {'supabase':>10} {'pgr/psql':>9} {'pgr/supa':>9}"
         print(head + (f" {'baseline':>10} {'base/psql':>9}" if baseline else ""))
         repeat = int(os.environ.get("BENCH_REPEAT", "3"))
+        skip_supabase = os.environ.get("BENCH_SKIP_SUPABASE") == "1"
         for n in sizes:
             project = make_project(n)
-            t_pgr = t_psql = t_supa = t_base = float("inf")
-            for _ in range(repeat):  # tools take turns, so a burst of load hits all of them
-                target = fresh(dsn, f"bench_pgr_{n}")
-                env = dict(os.environ, PGRELEASE_DB_URL=target.url(reveal=True))
-                t_pgr = min(t_pgr, timed([sys.executable, "-m", "pgrelease", "push", "--workdir", str(project), "-q"], env,
-                                         "pgrelease"))
+            best: dict[str, float] = {}
+
+            def run_pgrelease(tool: str, **extra_env: str) -> None:
+                target = fresh(dsn, f"bench_{tool}_{n}")
+                env = dict(os.environ, PGRELEASE_DB_URL=target.url(reveal=True), **extra_env)
+                seconds = timed([sys.executable, "-m", "pgrelease", "push", "--workdir", str(project), "-q"], env, tool)
                 assert count_history(target) == n
-                if baseline:
-                    target = fresh(dsn, f"bench_base_{n}")
-                    env = dict(os.environ, PGRELEASE_DB_URL=target.url(reveal=True), PYTHONPATH=baseline)
-                    t_base = min(t_base, timed([sys.executable, "-m", "pgrelease", "push", "--workdir", str(project),
-                                                "-q"], env, "baseline"))
-                    assert count_history(target) == n
+                best[tool] = min(best.get(tool, seconds), seconds)
+
+            def run_psql() -> None:
                 target = fresh(dsn, f"bench_psql_{n}")
-                t_psql = min(t_psql, timed([psql, "-X", "-q", "-1", "-v", "ON_ERROR_STOP=1", "-f",
-                                            str(project / "all.sql"), target.url(reveal=True)], tool="psql"))
-                if supabase.exists():
-                    target = fresh(dsn, f"bench_supa_{n}")
-                    t_supa = min(t_supa, timed([str(supabase), "db", "push", "--yes", f"--remote={target.url(reveal=True)}",
-                                                "--workdir", str(project)], tool="supabase"))
-                    assert count_history(target) == n
+                seconds = timed([psql, "-X", "-q", "-1", "-v", "ON_ERROR_STOP=1", "-f", str(project / "all.sql"),
+                                 target.url(reveal=True)], tool="psql")
+                best["psql"] = min(best.get("psql", seconds), seconds)
+
+            def run_supabase() -> None:
+                target = fresh(dsn, f"bench_supa_{n}")
+                seconds = timed([str(supabase), "db", "push", "--yes", f"--remote={target.url(reveal=True)}",
+                                 "--workdir", str(project)], tool="supabase")
+                assert count_history(target) == n
+                best["supabase"] = min(best.get("supabase", seconds), seconds)
+
+            runs = [lambda: run_pgrelease("pgrelease"), run_psql]
+            if baseline:
+                runs.append(lambda: run_pgrelease("baseline", PYTHONPATH=baseline))
+            if supabase.exists() and not skip_supabase:
+                runs.append(run_supabase)
+            for round_ in range(repeat):  # tools take turns, the order rotating each round, so a burst
+                for run in runs[round_ % len(runs):] + runs[:round_ % len(runs)]:  # of load hits all alike
+                    run()
+            inf = float("inf")
+            t_pgr, t_psql = best["pgrelease"], best["psql"]
+            t_supa, t_base = best.get("supabase", inf), best.get("baseline", inf)
             has_supa = t_supa != float("inf")
             supa_txt = f"{t_supa:>9.2f}s" if has_supa else f"{'n/a':>10}"
             ratio_supa = f"{t_pgr / t_supa:>9.2f}" if has_supa else f"{'n/a':>9}"
