@@ -238,3 +238,10 @@ def test_set_version_waits_for_the_row_lock_no_longer_than_its_lock_timeout(app_
             set_version(app_db, "1.1.0", "0002_b", lock_timeout="200ms")
         assert caught.value.sqlstate == "55P03"  # lock_not_available: the timeout given, not a hang
     assert _rows(app_db)[0][1]["version"] == "1.0.0"
+
+
+def test_set_version_over_a_recorded_value_that_is_not_an_object(app_db: Dsn):
+    _record(app_db, "[1, 2]")
+    result = set_version(app_db, "1.0.0", "0001_a")
+    assert (result.previous, result.inserted) == (None, False)
+    assert _rows(app_db)[0][1]["version"] == "1.0.0"
