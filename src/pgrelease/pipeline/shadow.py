@@ -107,17 +107,26 @@ def required_extensions(parsed: list[ParsedMigration]) -> tuple[list[str], list[
     through their schema without creating them (enabled from the dashboard on hosted projects)."""
     created: list[str] = []
     referenced: list[str] = []
+    used_first: list[str] = []  # used by a file before any file creates it
+    guarded: dict[str, bool] = {}  # name -> every CREATE EXTENSION of it says IF NOT EXISTS
     for item in parsed:
-        for name in referenced_extensions(item.file.text):
-            if name not in referenced:
-                referenced.append(name)
+        here: list[str] = []
         for stmt in item.statements:
             match = _CREATE_EXTENSION.match(stmt.sql)
             if match:
                 name = (match.group(1) or "").replace('""', '"') or match.group(2).lower()
-                if name not in created:
-                    created.append(name)
-    return created, [name for name in referenced if name not in created]
+                here.append(name)
+                guarded[name] = guarded.get(name, True) and bool(_CREATE_EXTENSION_IF_NOT_EXISTS.match(stmt.sql))
+        for name in referenced_extensions(item.file.text):
+            if name not in referenced:
+                referenced.append(name)
+                if name not in created and name not in here:
+                    used_first.append(name)
+        created += [name for name in dict.fromkeys(here) if name not in created]
+    # a project that uses an extension (GRANT USAGE ON SCHEMA net, ...) before a later file creates it
+    # IF NOT EXISTS had it enabled from the dashboard already: the shadow enables it from the start too
+    return created, [name for name in referenced
+                     if name not in created or (name in used_first and guarded.get(name, False))]
 
 
 def preinstalled_extensions(parsed: list[ParsedMigration]) -> list[str]:
