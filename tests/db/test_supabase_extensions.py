@@ -386,3 +386,30 @@ def test_a_cache_directory_another_user_could_write_is_not_used(monkeypatch):
         shutil.rmtree(planted, ignore_errors=True)
         if saved is not None:
             os.environ["PGRELEASE_PG_BIN"] = saved
+
+
+def test_extension_directory_rules(tmp_path):
+    """build_extension_dir on a made-up installation: a real module wins with its own scripts only;
+    one that loads only through shared_preload_libraries (pg_cron) gives way to the stand-in; a
+    hosted version the real files lack is labelled, with updates that change nothing between labels."""
+    from pgrelease.db.extension_dir import PRELOAD_ONLY, build_extension_dir
+
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "pgcrypto.control").write_text("default_version = '1.3'\nrelocatable = true\n")
+    (real / "pgcrypto--1.3.sql").write_text("select 1;\n")
+    (real / "pg_cron.control").write_text("default_version = '1.4-1'\nmodule_pathname = '$libdir/pg_cron'\n")
+    (real / "pg_cron--1.0.sql").write_text("select 1;\n")
+    (real / "vector.control").write_text("default_version = '0.8.6'\nmodule_pathname = '$libdir/vector'\n")
+    (real / "vector--0.8.6.sql").write_text("create type vector;\n")
+    (real / "vector--0.8.0--0.8.1.sql").write_text("select 'a real update';\n")
+    made = build_extension_dir(tmp_path / "out" / "extension", real, 15, STANDINS_DIR / "extension")
+    out = made.path
+    assert (out / "pgcrypto.control").resolve() == real / "pgcrypto.control"
+    assert not (out / "pgcrypto--1.3--1.4.sql").exists() and "pgcrypto" not in made.standins
+    assert "pg_cron" in PRELOAD_ONLY and made.preload_only == ["pg_cron"] and "pg_cron" in made.standins
+    assert "pgrelease stand-in" in (out / "pg_cron.control").read_text() and not (out / "pg_cron--1.0.sql").exists()
+    assert "default_version = '0.8.0'" in (out / "vector.control").read_text()  # hosted 15's
+    assert "create type vector;" in (out / "vector--0.8.0.sql").read_text()
+    assert (out / "vector--0.5.1--0.8.0.sql").read_text().startswith("-- pgrelease:")
+    assert dict(made.aliases["vector"])["0.8.0"] == "0.8.6"

@@ -443,12 +443,16 @@ _CACHE_FORMAT = 1  # bump when the layout of a cached tree changes
 
 
 def _cache_key(binaries: Binaries) -> str:
-    """What a cached tree depends on: the installation (its postgres binary), pgrelease's
-    stand-ins and extension list, and the code that lays the tree out."""
+    """What a cached tree depends on: the installation (its postgres binary and the files of its
+    extension directory), pgrelease's stand-ins and extension list, and the code that lays it out."""
     digest = hashlib.sha256(f"{_CACHE_FORMAT}:{binaries.version_num}".encode())
     postgres = (binaries.bin_dir / "postgres").resolve()
     st = postgres.stat()
     digest.update(f"{postgres}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}".encode())
+    layout = _layout(binaries.bin_dir)  # a package installed or removed since changes the directory
+    real = layout.sharedir / "extension" if layout else binaries.bin_dir.parent / "share" / "extension"
+    if real.is_dir():
+        digest.update("\0".join(sorted(p.name for p in real.iterdir())).encode())
     for path in [*sorted(STANDINS_DIR.rglob("*")), Path(__file__).with_name("extension_dir.py"),
                  Path(__file__).with_name(DATA_RESOURCE), Path(__file__)]:
         if path.is_file():

@@ -5,7 +5,9 @@ pgrelease's stand-ins for the Supabase extensions it lacks, and the versions hos
 that the server reads as ``<share>/extension``):
 
 - every file of the installation's own ``extension/`` directory, as a symlink: a real module the
-  server carries always wins over a stand-in of the same name, and keeps only its own scripts;
+  server carries always wins over a stand-in of the same name, and keeps only its own scripts
+  (except modules that load only through shared_preload_libraries, which the shadow never sets:
+  ``PRELOAD_ONLY``, where the stand-in is used);
 - the stand-ins (``db/standins/extension``) of the extensions the installation lacks, their
   control files adjusted to the server's major (parameters it does not know are dropped);
 - for every extension of ``supabase_extensions.json``, the versions hosted Supabase ships (the
@@ -34,26 +36,32 @@ from .supabase_extensions import SupabaseExtension, supabase_extensions
 # control-file parameters older servers refuse: name -> first major that reads it
 _CONTROL_PARAMETERS_SINCE = {"no_relocate": 16}
 
+# real modules that only load through shared_preload_libraries (their library refuses to load
+# otherwise, and CREATE EXTENSION fails), which an embedded shadow server never sets: where
+# pgrelease has a stand-in for one, the stand-in is used even if the installation carries it
+PRELOAD_ONLY = frozenset({"pg_cron", "pg_net", "pgaudit", "timescaledb"})
+
 
 @dataclass
 class ExtensionDir:
     path: Path
     standins: list[str] = field(default_factory=list)  # stand-ins added (the installation lacks them)
     aliases: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # name -> [(hosted, real default)]
+    preload_only: list[str] = field(default_factory=list)  # real modules set aside for their stand-in
 
     def to_json(self, root: Path) -> str:
         """For a record kept in ``root`` (which holds this directory); read back by from_json."""
         return json.dumps({"path": str(self.path.relative_to(root)), "standins": self.standins,
-                           "aliases": self.aliases})
+                           "aliases": self.aliases, "preload_only": self.preload_only})
 
     @classmethod
     def from_json(cls, root: Path, text: str) -> "ExtensionDir":
         data = json.loads(text)
         return cls(root / data["path"], list(data["standins"]),
-                   {k: [tuple(pair) for pair in v] for k, v in data["aliases"].items()})
+                   {k: [tuple(pair) for pair in v] for k, v in data["aliases"].items()}, list(data.get("preload_only", [])))
 
     def moved(self, old_root: Path, new_root: Path) -> "ExtensionDir":
-        return ExtensionDir(new_root / self.path.relative_to(old_root), self.standins, self.aliases)
+        return ExtensionDir(new_root / self.path.relative_to(old_root), self.standins, self.aliases, self.preload_only)
 
 
 def standin_files(standins: Path) -> dict[str, list[Path]]:
@@ -72,11 +80,17 @@ def _extension_of(filename: str) -> str:
 def build_extension_dir(target: Path, real: Path | None, major: int, standins: Path) -> ExtensionDir:
     target.mkdir(parents=True)
     result = ExtensionDir(target)
+    available = standin_files(standins)
     if real is not None and real.is_dir():
         for path in sorted(real.iterdir()):
+            name = _extension_of(path.name)
+            if name in PRELOAD_ONLY and name in available:
+                if path.suffix == ".control":
+                    result.preload_only.append(name)
+                continue
             (target / path.name).symlink_to(path)
     installed = {p.stem for p in target.glob("*.control")}
-    for name, paths in standin_files(standins).items():
+    for name, paths in available.items():
         if name in installed:  # the real module wins
             continue
         result.standins.append(name)
