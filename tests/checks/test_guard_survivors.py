@@ -245,3 +245,28 @@ def test_set_version_over_a_recorded_value_that_is_not_an_object(app_db: Dsn):
     result = set_version(app_db, "1.0.0", "0001_a")
     assert (result.previous, result.inserted) == (None, False)
     assert _rows(app_db)[0][1]["version"] == "1.0.0"
+
+
+def test_set_version_stamps_utc_whatever_the_local_time_zone(app_db: Dsn, monkeypatch):
+    import time
+
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    try:
+        result = set_version(app_db, "1.0.0", "0001_a", now=datetime(2025, 3, 4, 7, 8, 9, tzinfo=timezone.utc))
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert result.timestamp == "2025-03-04T07:08:09Z"
+
+
+def test_set_version_connects_with_the_given_options(app_db: Dsn):
+    from pgrelease.db.options import ConnectOptions
+
+    execute(app_db, "create table seen (app text);"
+                    "create function note_app() returns trigger language plpgsql as $$ begin "
+                    "insert into seen values (current_setting('application_name')); return new; end $$;"
+                    "create trigger note_app before insert or update on bot_config for each row "
+                    "execute function note_app()")
+    set_version(app_db, "1.0.0", "0001_a", connect_options=ConnectOptions(application_name="guard-options-test"))
+    assert execute(app_db, "select app from seen") == [("guard-options-test",)]
