@@ -411,3 +411,22 @@ def test_interrupt_cancels_the_running_statement(fresh_db, project):
     assert proc.returncode == 130, output
     assert "interrupted" in output and "Traceback" not in output
     assert not sleeping() and tables(fresh_db) == [] and recorded(fresh_db) == []
+
+
+def test_characters_the_database_encoding_cannot_hold_fail_cleanly(fresh_db, project):
+    name = f"{fresh_db.dbname}_latin1"
+    with connect(fresh_db) as conn:
+        conn.execute(f'create database "{name}" encoding \'LATIN1\' locale \'C\' template template0')
+    try:
+        latin1 = fresh_db.with_dbname(name)
+        project.add("20240101000001", "fine", "create table fine (note text default 'café');")
+        project.add("20240101000002", "emoji", "create table emoji (note text default '😀');")
+        result = push(latin1, discover(project.root), PushOptions(lock_wait=5))
+        assert [e.status for e in result.entries] == ["applied", "failed"]
+        err = result.failure
+        assert isinstance(err, MigrationFailed) and err.file == "supabase/migrations/20240101000002_emoji.sql"
+        assert "encoding" in err.message and "nothing from it was applied" in err.message
+        assert recorded(latin1) == ["20240101000001"] and tables(latin1) == ["fine"]
+    finally:
+        with connect(fresh_db) as conn:
+            conn.execute(f'drop database if exists "{name}" with (force)')
