@@ -260,13 +260,32 @@ def test_set_version_stamps_utc_whatever_the_local_time_zone(app_db: Dsn, monkey
     assert result.timestamp == "2025-03-04T07:08:09Z"
 
 
-def test_set_version_connects_with_the_given_options(app_db: Dsn):
+def test_set_version_connects_with_the_given_options_and_lock_timeout(app_db: Dsn):
     from pgrelease.db.options import ConnectOptions
 
-    execute(app_db, "create table seen (app text);"
+    execute(app_db, "create table seen (app text, lock_timeout text);"
                     "create function note_app() returns trigger language plpgsql as $$ begin "
-                    "insert into seen values (current_setting('application_name')); return new; end $$;"
+                    "insert into seen values (current_setting('application_name'), current_setting('lock_timeout'));"
+                    " return new; end $$;"
                     "create trigger note_app before insert or update on bot_config for each row "
                     "execute function note_app()")
-    set_version(app_db, "1.0.0", "0001_a", connect_options=ConnectOptions(application_name="guard-options-test"))
-    assert execute(app_db, "select app from seen") == [("guard-options-test",)]
+    set_version(app_db, "1.0.0", "0001_a", connect_options=ConnectOptions(application_name="guard-options-test"),
+                lock_timeout="1234ms")
+    assert execute(app_db, "select app, lock_timeout from seen") == [("guard-options-test", "1234ms")]
+
+
+def test_set_version_a_constraint_the_row_breaks_is_a_usage_error(app_db: Dsn):
+    """The server's message passes the target's own scrub (a constraint named with the password)."""
+    secret = app_db.password or "no-password"
+    name = "env_" + secret.replace('"', '""')
+    execute(app_db, f'alter table bot_config add constraint "{name}" check (environment is not null)')
+    with pytest.raises(UsageError) as caught:
+        set_version(app_db, "1.0.0", "0001_a")
+    err = caught.value
+    assert err.sqlstate == "23514" and err.exit_code == 2
+    assert err.message.startswith("writing the schema version: new row for relation \"bot_config\" violates check")
+    assert err.message.endswith("; nothing was changed")
+    assert err.hint == "bot_config has constraints this row does not meet (an environment column that needs --env?)"
+    if app_db.password:
+        assert app_db.password not in err.message and 'constraint "env_***"' in err.message
+    assert _rows(app_db) == []
