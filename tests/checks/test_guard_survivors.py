@@ -283,6 +283,7 @@ def test_set_version_a_constraint_the_row_breaks_is_a_usage_error(app_db: Dsn):
         set_version(app_db, "1.0.0", "0001_a")
     err = caught.value
     assert err.sqlstate == "23514" and err.exit_code == 2
+    assert (err.detail or "").startswith("Failing row contains")
     assert err.message.startswith("writing the schema version: new row for relation \"bot_config\" violates check")
     assert err.message.endswith("; nothing was changed")
     assert err.hint == "bot_config has constraints this row does not meet (an environment column that needs --env?)"
