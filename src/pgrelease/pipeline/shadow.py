@@ -453,7 +453,8 @@ def replayed_shadow(
                 why_not = hosted.hosted_possible(conn)
                 if why_not:
                     as_hosted = False
-                    run.warnings.append(f"replayed as a superuser, not with hosted Supabase's permissions: {why_not}"
+                    who = "as a superuser" if "not a superuser" not in why_not else "as the --shadow-url's user"
+                    run.warnings.append(f"replayed {who}, not with hosted Supabase's permissions: {why_not}"
                                         " (use the embedded server, or a --shadow-url whose user is a superuser"
                                         " other than postgres, e.g. supabase_admin)")
             if as_hosted:
