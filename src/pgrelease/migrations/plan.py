@@ -87,6 +87,8 @@ def make_plan(files: MigrationSet, history: list[AppliedMigration], statements_o
 
 
 def _edited(local: list[str], recorded: tuple[str, ...]) -> bool:
+    if tuple(local) == tuple(recorded):  # what pgrelease recorded itself: no need to canonicalize
+        return False
     return canonical(local) != canonical(recorded)
 
 
