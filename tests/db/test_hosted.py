@@ -20,6 +20,14 @@ import pytest
     ("create foreign data wrapper stripe_wrapper handler stripe_fdw_handler", "foreign data wrapper"),
     ("set session_replication_role = replica", "set session_replication_role"),
     ("create publication everything for all tables", "publication for all tables"),
+    # Supabase's docs: GraphQL-style aggregates in PostgREST (supautils: pgrst.*, and authenticator*)
+    ("ALTER ROLE authenticator SET pgrst.db_aggregates_enabled = 'true'",
+     "alter role authenticator set pgrst.db_aggregates_enabled"),
+    ("alter role anon set pgrst.db_max_rows = '1000'", "alter role anon set pgrst.db_max_rows"),
+    ("alter role service_role set log_statement = 'all'", "alter role service_role set log_statement"),
+    ("alter role authenticated set auto_explain.log_min_duration = '1s'",
+     "alter role authenticated set auto_explain.log_min_duration"),
+    ("set pgaudit.log = 'ddl'", "set pgaudit.log"),
 ])
 def test_statements_supautils_allows_run_as_the_superuser(statement, why):
     from pgrelease.db.hosted import route
@@ -38,6 +46,9 @@ def test_statements_supautils_allows_run_as_the_superuser(statement, why):
     "drop trigger t on public.profiles",
     "set search_path = public",
     "create publication some for table public.a",  # postgres may: CREATE on the database
+    "alter role authenticated set statement_timeout = '10s'",  # any role may set it: postgres's own right
+    "alter role authenticator set session_preload_libraries = 'auto_explain'",  # not allowed: PostgreSQL refuses
+    "alter role current_user set pgrst.db_schemas = 'public'",  # not a role name supautils would look up
     "not sql at all",
 ])
 def test_everything_else_runs_as_postgres(statement):
@@ -56,3 +67,26 @@ def test_wrapped_statement_stays_on_its_lines():
     assert new.splitlines()[2].startswith("SET SESSION AUTHORIZATION DEFAULT; create policy p")
     assert new.splitlines()[4] == "  using (true); SET SESSION AUTHORIZATION postgres;"
     assert new.count("\n") == text.count("\n")
+
+
+@pytest.mark.parametrize("role", ["supabase_auth_admin", "supabase_storage_admin", "supabase_admin", "pgbouncer",
+                                  "dashboard_user"])
+def test_settings_of_reserved_roles_are_refused_as_supautils_refuses_them(role):
+    from pgrelease.db.hosted import explain_refusal, route, wrap
+
+    statement = f"alter role {role}\n  set search_path = auth, public"
+    path = route(statement)
+    assert path is not None and path.refuse == f'"{role}" is a reserved role, only superusers can modify it'
+    sent = wrap(statement, path)
+    assert "RAISE EXCEPTION" in sent and "ERRCODE = '42501'" in sent and role not in sent.split("MESSAGE")[0]
+    assert sent.count("\n") == statement.count("\n")  # the next statement keeps its line
+    assert explain_refusal(statement).startswith(f"{role} is a reserved role (supautils.reserved_roles)")
+
+
+def test_allowed_configs_match_as_supautils_matches():
+    from pgrelease.db.hosted import privileged_config
+
+    assert privileged_config("pgrst.db_aggregates_enabled") and privileged_config("pg_stat_statements.track")
+    assert privileged_config("session_replication_role")
+    assert not privileged_config("session_preload_libraries") and not privileged_config("pgrst")
+    assert not privileged_config(None)

@@ -302,6 +302,10 @@ ALLOWED = {
                                       "alter default privileges in schema private grant select on tables to service_role;\n"
                                       "create table private.secrets (id int);\n",
     "session_replication_role": "set session_replication_role = replica;\nset session_replication_role = origin;\n",
+    # Supabase's docs (PostgREST aggregate functions): supautils' pgrst.* on the reserved role authenticator*
+    "pgrst settings of authenticator": "ALTER ROLE authenticator SET pgrst.db_aggregates_enabled = 'true';\n"
+                                       "NOTIFY pgrst, 'reload config';\n"
+                                       "alter role anon set pgrst.db_max_rows = '500';\n",
 }
 
 
@@ -343,6 +347,13 @@ REFUSED = {  # statement -> (what the message says after "hosted Supabase refuse
         " superuser: postgres may not drop it",
     "insert into auth.schema_migrations (version) values ('99999999')":
         "postgres may not write to auth.schema_migrations: Supabase's services own it",
+    "alter role supabase_auth_admin set search_path = auth, public":
+        "supabase_auth_admin is a reserved role (supautils.reserved_roles): only a superuser may change it or its"
+        " settings",
+    "alter role anon set session_preload_libraries = 'auto_explain'":
+        "postgres may set on anon the settings any role may set (as PostgreSQL lets a CREATEROLE role) and the ones"
+        " supautils allows (privileged_role_allowed_configs: pgrst.*, session_replication_role, log_statement, ...),"
+        " not session_preload_libraries",
 }
 
 
@@ -357,6 +368,29 @@ def test_what_hosted_supabase_refuses_fails_with_its_sqlstate_and_why(statement,
         assert err.file.endswith("20250101000001_case.sql") and err.line == 2
         assert "--superuser" in err.hint
         assert [e.status for e in run.push.entries] == ["applied", "failed"]
+
+
+def test_pgrst_setting_lands_on_authenticator(hosted_db, tmp_path):
+    root = project(tmp_path, {"20250101000000_aggregates.sql": ALLOWED["pgrst settings of authenticator"]})
+    with replayed_shadow(root, ShadowOptions(shadow_url=hosted_db)) as run:
+        assert run.ok, run.failure.to_dict() if run.failure else None
+        assert any("line 1: alter role authenticator set pgrst.db_aggregates_enabled" in n for n in run.notes)
+        with connect(run.dsn) as conn:
+            settings = conn.execute("select array_to_string(setconfig, ',') from pg_db_role_setting"
+                                    " where setrole = 'authenticator'::regrole and setdatabase = 0").fetchone()[0]
+            assert "pgrst.db_aggregates_enabled=true" in settings
+
+
+def test_reserved_role_refusal_names_the_later_line(hosted_db, tmp_path):
+    root = project(tmp_path, {"20250101000000_a.sql": "create table public.a (id int);\n"
+                                                      "alter role supabase_storage_admin\n  set log_statement = 'all';\n"
+                                                      "create table public.b (id int);\n"})
+    with replayed_shadow(root, ShadowOptions(shadow_url=hosted_db)) as run:
+        err = run.failure
+        assert err is not None and err.sqlstate == "42501" and err.line == 2
+        assert err.message.endswith('the server said: "supabase_storage_admin" is a reserved role, only superusers'
+                                    ' can modify it (migration 20250101000000_a.sql was rolled back: nothing from it'
+                                    ' was applied or recorded)')
 
 
 def test_comment_on_a_trigger_on_auth_users_is_refused(hosted_db, tmp_path):
@@ -477,3 +511,20 @@ def test_gate_against_plain_postgresql_staging_replays_without_the_baseline_and_
     steps = {s.name: s for s in run.report.steps}
     assert steps["push"].status == "ok" and steps["drift"].status == "ok", run.report.to_dict()
     assert any(n.startswith("baseline: none, plain PostgreSQL") for n in steps["shadow"].notes), steps["shadow"].notes
+
+
+# -- a syntax error names its file and line (network-flow: `create policy if not exists`) -----------
+def test_a_syntax_error_names_the_file_and_line(tmp_path):
+    root = project(tmp_path, {
+        "20240101000000_flows.sql": "create table public.flows (id int primary key);\n",
+        "20240101000001_policies.sql": "alter table public.flows enable row level security;\n\n"
+                                       "-- not PostgreSQL: CREATE POLICY has no IF NOT EXISTS\n"
+                                       "create policy if not exists \"read flows\" on public.flows\n"
+                                       "  for select using (true);\n"})
+    with replayed_shadow(root, ShadowOptions()) as run:
+        err = run.failure
+        assert err is not None and err.sqlstate == "42601" and err.exit_code == 1
+        assert err.file.endswith("20240101000001_policies.sql") and err.line == 4
+        assert err.message.startswith('syntax error at or near "not"')
+        assert "writing its history row" not in err.message
+        assert [e.status for e in run.push.entries] == ["applied", "failed"]

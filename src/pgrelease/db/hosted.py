@@ -69,11 +69,34 @@ PRIVILEGED_EXTENSIONS = frozenset((
     " postgis_topology, postgres_fdw, refint, rum, seg, sslinfo, supabase_vault, supautils, tablefunc, tcn,"
     " timescaledb, tsm_system_rows, tsm_system_time, unaccent, uuid-ossp, vector, wrappers").split(", "))
 
-# supautils.privileged_role_allowed_configs: settings postgres may SET although PostgreSQL
-# reserves them for superusers (the ones a migration plausibly sets)
-PRIVILEGED_SETTINGS = frozenset({"session_replication_role", "track_io_timing", "log_statement",
-                                 "log_min_duration_statement", "log_min_messages", "log_lock_waits",
-                                 "log_temp_files", "wal_compression"})
+# supautils.privileged_role_allowed_configs (conf.d/supautils.conf): settings postgres may SET, and
+# ALTER ROLE ... SET, although PostgreSQL reserves them for superusers; a name ending in * is a prefix
+PRIVILEGED_ROLE_ALLOWED_CONFIGS = tuple((
+    "auto_explain.*, log_lock_waits, log_min_duration_statement, log_min_messages, log_parameter_max_length,"
+    " log_replication_commands, log_statement, log_temp_files, pg_net.batch_size, pg_net.ttl, pg_stat_statements.*,"
+    " pgaudit.log, pgaudit.log_catalog, pgaudit.log_client, pgaudit.log_level, pgaudit.log_relation, pgaudit.log_rows,"
+    " pgaudit.log_statement, pgaudit.log_statement_once, pgaudit.role, pgrst.*, plan_filter.*, safeupdate.enabled,"
+    " session_replication_role, track_io_timing, wal_compression").split(", "))
+
+# supautils.reserved_roles (supautils.conf.j2): roles only a superuser may alter. The ones the file
+# marks with a trailing * (the API roles and authenticator) may have their settings changed by
+# postgres: ALTER ROLE authenticator SET pgrst.db_aggregates_enabled = 'true' (Supabase's docs)
+RESERVED_ROLES = frozenset({"supabase_admin", "supabase_auth_admin", "supabase_storage_admin",
+                            "supabase_read_only_user", "supabase_replication_admin", "dashboard_user", "pgbouncer"})
+CONFIGURABLE_RESERVED_ROLES = frozenset({"service_role", "authenticator", "authenticated", "anon"})
+
+
+def privileged_config(name: str | None) -> bool:
+    """Is ``name`` in supautils' privileged_role_allowed_configs (as supautils matches: exact, or a
+    prefix for an entry ending in *)?"""
+    if not name:
+        return False
+    return any(name.startswith(c[:-1]) if c.endswith("*") else name == c for c in PRIVILEGED_ROLE_ALLOWED_CONFIGS)
+
+
+def reserved_role_message(role: str) -> str:
+    """supautils' own error for a change to a reserved role."""
+    return f'"{role}" is a reserved role, only superusers can modify it'
 
 
 @dataclass(frozen=True)
@@ -83,6 +106,7 @@ class Route:
     why: str  # for the report: "policy on storage.objects"
     extension: str | None = None  # CREATE EXTENSION: afterwards postgres gets what hosted grants it
     after: str | None = None  # SQL the superuser runs right after the statement
+    refuse: str | None = None  # supautils refuses it: the shadow raises this (42501) instead of running it
 
 
 # -- the cluster ------------------------------------------------------------------------------------
@@ -249,14 +273,26 @@ def route(statement: str) -> Route | None:
                                                    " WITH GRANT OPTION")
     if kind == "CreatePublicationStmt" and body.get("for_all_tables"):  # supautils' privileged role
         return Route("publication for all tables")
-    if kind == "VariableSetStmt" and body.get("name") in PRIVILEGED_SETTINGS:
+    if kind == "VariableSetStmt" and privileged_config(body.get("name")):
         return Route(f"set {body['name']}")
+    if kind == "AlterRoleSetStmt":
+        role = (body.get("role") or {}).get("rolename") if (body.get("role") or {}).get("roletype") == \
+            "ROLESPEC_CSTRING" else None
+        if role in RESERVED_ROLES:
+            return Route(f"settings of reserved role {role}", refuse=reserved_role_message(role))
+        name = (body.get("setstmt") or {}).get("name")
+        if role and privileged_config(name):
+            return Route(f"alter role {role} set {name}")
     return None
 
 
 def wrap(statement: str, path: Route) -> str:
     """The statement as the hosted shadow sends it: switched to its route's role, then back to
     postgres. On the statement's own lines, so that an error in it is still at its line."""
+    if path.refuse is not None:  # in its place, on its lines: an error as supautils raises it
+        message = path.refuse.replace("'", "''")
+        return ("DO $pgrelease$ BEGIN RAISE EXCEPTION USING MESSAGE = '" + message + "', ERRCODE = '42501';"
+                " END $pgrelease$" + "\n" * statement.count("\n"))
     head = "SET SESSION AUTHORIZATION DEFAULT; "
     tail = "; "
     if path.extension is not None:
@@ -399,6 +435,17 @@ def explain_refusal(statement: str) -> str | None:
         table = _rangevar(body.get("relation"))
         if table and _managed(table.split(".")[0]):
             return f"triggers may only be added to the tables supautils lists; {owned(table)}"
+        return None
+    if kind == "AlterRoleSetStmt":
+        role = (body.get("role") or {}).get("rolename")
+        if role in RESERVED_ROLES:
+            return (f"{role} is a reserved role (supautils.reserved_roles): only a superuser may change it or its"
+                    " settings")
+        if role in CONFIGURABLE_RESERVED_ROLES or role == HOSTED_ROLE:
+            name = (body.get("setstmt") or {}).get("name") or "all settings"
+            return (f"postgres may set on {role} the settings any role may set (as PostgreSQL lets a CREATEROLE"
+                    " role) and the ones supautils allows (privileged_role_allowed_configs: pgrst.*,"
+                    f" session_replication_role, log_statement, ...), not {name}")
         return None
     if kind == "GrantStmt":
         for obj in body.get("objects") or []:

@@ -355,7 +355,12 @@ def _run_batch(conn: psycopg.Connection, item: ParsedMigration, options: PushOpt
         raise
     if isinstance(failed, psycopg.OperationalError) and conn.closed:
         raise _connection_lost(item, failed) from None
-    if conn.info.transaction_status == _IDLE:  # COMMIT itself failed: the server rolled back
+    if conn.info.transaction_status == _IDLE:
+        # a syntax error: the server could not parse the batch, so nothing of it ran (not even
+        # BEGIN), and the error's position names the statement; else COMMIT itself failed
+        stmt = _statement_at(item, offsets, failed) if failed.sqlstate == "42601" else None
+        if stmt is not None:
+            raise _failure(item, stmt, failed, rolled_back=True, ran=[]) from None
         raise _transaction_failed(item, failed) from None
     try:
         conn.execute("rollback")
