@@ -108,7 +108,23 @@ def execution_mode(statements: list[Statement], directives: set[str]) -> str | N
 
 def parse_migration(migration: MigrationFile) -> ParsedMigration:
     """Split and check a file; raises SqlFileError (one per file, naming every refused line)
-    before anything runs if it cannot run as written."""
+    before anything runs if it cannot run as written.
+
+    A file is parsed once: the result is kept on the file beside its cached text (a shadow
+    run asks for it when it refuses unrunnable files up front, chooses its server, loads the
+    baseline and applies), so every step sees the same statements."""
+    cached = migration.__dict__.get(_PARSED)
+    if cached is not None:
+        return cached
+    parsed = _parse(migration)
+    migration.__dict__[_PARSED] = parsed  # as cached_property stores the text: on a frozen dataclass too
+    return parsed
+
+
+_PARSED = "_parsed"
+
+
+def _parse(migration: MigrationFile) -> ParsedMigration:
     path = migration.display_path
     text = migration.text
     problems: list[SqlFileError] = []
