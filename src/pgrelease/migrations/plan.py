@@ -10,19 +10,7 @@ from ..errors import CheckFailed
 from .classify import without_wrapper
 from .files import MigrationFile, MigrationSet
 from .history import AppliedMigration
-
-# Tokens that must survive canonicalization untouched, and comments that must go.
-_TOKEN = re.compile(
-    r"""
-      (?P<comment>--[^\n]*|/\*(?:[^*]|\*(?!/))*\*/)
-    | (?P<dollar>\$(?P<tag>(?:[A-Za-z_][A-Za-z_0-9]*)?)\$.*?\$(?P=tag)\$)
-    | (?P<string>[EeUu]?&?'(?:[^']|'')*')
-    | (?P<ident>"(?:[^"]|"")*")
-    | (?P<space>\s+)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
-
+from .split import tokens
 
 def canonical(statements: list[str] | tuple[str, ...]) -> str:
     """A form of a migration's statements that ignores what is not an edit.
@@ -38,14 +26,11 @@ def canonical(statements: list[str] | tuple[str, ...]) -> str:
     text = ";\n".join(s.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff") for s in statements)
     out: list[str] = []
     pos = 0
-    for match in _TOKEN.finditer(text):
-        out.append(text[pos:match.start()])
-        if match.group("comment") is not None or match.group("space") is not None:
+    for token in tokens(text):  # the splitter's tokens: what lies between them is blanks or comments
+        if token.start > pos:
             out.append(" ")
-        else:
-            out.append(match.group(0))
-        pos = match.end()
-    out.append(text[pos:])
+        out.append(token.text)
+        pos = token.start + len(token.text)
     flat = "".join(out)
     flat = re.sub(r"\s+", " ", flat)
     flat = re.sub(r"\s*;\s*", ";", flat)
