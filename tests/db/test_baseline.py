@@ -717,3 +717,37 @@ def test_other_standins(sb18):
                  "options (object 'customers')")
     with pytest.raises(psycopg.Error, match="filename or program is required"):
         sb18.execute("select * from public.stripe_customers")
+
+
+# ------------------------------------------------------------------------------------------
+# supabase_functions: a new hosted project has it only once Database Webhooks are enabled
+# ------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("statements, expected", [
+    (["create schema supabase_functions", "grant usage on schema supabase_functions to postgres"], True),
+    (['CREATE SCHEMA "supabase_functions" AUTHORIZATION postgres'], True),
+    (["create schema if not exists supabase_functions",
+      "create or replace function supabase_functions.http_request() returns trigger language plpgsql"
+      " as $$ begin return new; end $$"], True),
+    (["create schema if not exists supabase_functions",
+      "create table if not exists supabase_functions.hooks (id bigserial primary key)"], True),
+    # webhooks enabled from the dashboard: a guarded CREATE, then triggers that call the function
+    (["create schema if not exists supabase_functions",
+      "create trigger queue_changed after insert on public.queue for each row execute function"
+      " supabase_functions.http_request('https://example.com/hook', 'POST', '{}', '{}', '5000')"], False),
+    (["create trigger t after insert on public.q for each row execute function supabase_functions.http_request()"],
+     False),
+    (["create schema functions", "-- supabase_functions\nselect 1"], False),
+])
+def test_creates_webhooks_schema(statements, expected):
+    from pgrelease.db.webhooks import creates_webhooks_schema
+
+    assert creates_webhooks_schema(statements) is expected
+
+
+def test_without_supabase_functions_leaves_the_rest_of_the_baseline(sb):
+    from pgrelease.db.sqlfiles import load_sql
+
+    sb.execute(load_sql("pgrelease.db", "without_supabase_functions"))
+    assert _one(sb, "select to_regnamespace('supabase_functions')") is None
+    assert _one(sb, "select count(*) from pg_roles where rolname = 'supabase_functions_admin'") == 1
+    assert _one(sb, "select to_regclass('storage.objects') is not null and to_regclass('auth.users') is not null")
