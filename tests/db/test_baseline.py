@@ -751,3 +751,34 @@ def test_without_supabase_functions_leaves_the_rest_of_the_baseline(sb):
     assert _one(sb, "select to_regnamespace('supabase_functions')") is None
     assert _one(sb, "select count(*) from pg_roles where rolname = 'supabase_functions_admin'") == 1
     assert _one(sb, "select to_regclass('storage.objects') is not null and to_regclass('auth.users') is not null")
+
+
+def test_baseline_has_the_current_storage_tables(sb):
+    """storage-api's current tables (hivecom's migrations put policies on the S3 upload tables)."""
+    tables = {"storage.s3_multipart_uploads", "storage.s3_multipart_uploads_parts", "storage.buckets_analytics",
+              "storage.buckets_vectors", "storage.vector_indexes"}
+    rows = sb.execute("select c.oid::regclass::text, c.relowner::regrole::text, c.relrowsecurity from pg_class c"
+                      " where c.relnamespace = 'storage'::regnamespace and c.relkind = 'r'").fetchall()
+    found = {name: (owner, rls) for name, owner, rls in rows}
+    for table in tables:
+        assert found.get(table) == ("supabase_storage_admin", True), table
+    assert "storage.prefixes" not in found  # storage-api 0052 dropped it
+    columns = [r[0] for r in sb.execute("select attname from pg_attribute where attrelid ="
+                                        " 'storage.s3_multipart_uploads'::regclass and attnum > 0 and not attisdropped"
+                                        " order by attnum").fetchall()]
+    assert columns == ["id", "in_progress_size", "upload_signature", "bucket_id", "key", "version", "owner_id",
+                       "created_at", "user_metadata", "metadata"]
+    for role, privilege, expected in [("authenticated", "select", True), ("authenticated", "insert", False),
+                                      ("anon", "delete", False), ("service_role", "insert", True),
+                                      ("postgres", "insert", True)]:
+        for table in ("storage.s3_multipart_uploads", "storage.s3_multipart_uploads_parts"):
+            assert _one(sb, "select has_table_privilege(%s, %s, %s)", (role, table, privilege)) is expected, \
+                (role, table, privilege)
+    sb.execute("insert into storage.buckets (id, name) values ('uploads', 'uploads')")
+    sb.execute("insert into storage.s3_multipart_uploads (id, upload_signature, bucket_id, key, version)"
+               " values ('u1', 'sig', 'uploads', 'a/b.bin', 'v1')")
+    sb.execute("insert into storage.s3_multipart_uploads_parts (upload_id, part_number, bucket_id, key, etag, version)"
+               " values ('u1', 1, 'uploads', 'a/b.bin', 'e1', 'v1')")
+    sb.execute("delete from storage.s3_multipart_uploads where id = 'u1'")
+    assert _one(sb, "select count(*) from storage.s3_multipart_uploads_parts") == 0  # on delete cascade
+    assert _one(sb, "select enum_range(null::storage.buckettype)::text") == "{STANDARD,ANALYTICS,VECTOR}"

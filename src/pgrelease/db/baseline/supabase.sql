@@ -568,7 +568,7 @@ GRANT ALL ON SCHEMA auth TO dashboard_user;
 -- ---------------------------------------------------------------------------------------
 -- storage (storage-api's tables; owned by supabase_storage_admin)
 -- ---------------------------------------------------------------------------------------
-CREATE TYPE storage.buckettype AS ENUM ('STANDARD', 'ANALYTICS');
+CREATE TYPE storage.buckettype AS ENUM ('STANDARD', 'ANALYTICS', 'VECTOR');
 
 CREATE TABLE storage.buckets (
   id text NOT NULL,
@@ -616,6 +616,77 @@ CREATE TABLE storage.migrations (
   CONSTRAINT migrations_pkey PRIMARY KEY (id),
   CONSTRAINT migrations_name_key UNIQUE (name)
 );
+
+-- S3 protocol uploads (storage-api 0021, 0022 big ints, 0025 user_metadata, 0057 metadata)
+CREATE TABLE storage.s3_multipart_uploads (
+  id text NOT NULL,
+  in_progress_size bigint NOT NULL DEFAULT 0,
+  upload_signature text NOT NULL,
+  bucket_id text NOT NULL,
+  key text COLLATE "C" NOT NULL,
+  version text NOT NULL,
+  owner_id text NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  user_metadata jsonb NULL,
+  metadata jsonb NULL,
+  CONSTRAINT s3_multipart_uploads_pkey PRIMARY KEY (id),
+  CONSTRAINT s3_multipart_uploads_bucket_id_fkey FOREIGN KEY (bucket_id) REFERENCES storage.buckets (id)
+);
+CREATE INDEX idx_multipart_uploads_list ON storage.s3_multipart_uploads USING btree (bucket_id, key, created_at);
+
+CREATE TABLE storage.s3_multipart_uploads_parts (
+  id uuid NOT NULL DEFAULT gen_random_uuid(),
+  upload_id text NOT NULL,
+  size bigint NOT NULL DEFAULT 0,
+  part_number integer NOT NULL,
+  bucket_id text NOT NULL,
+  key text COLLATE "C" NOT NULL,
+  etag text NOT NULL,
+  owner_id text NULL,
+  version text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  CONSTRAINT s3_multipart_uploads_parts_pkey PRIMARY KEY (id),
+  CONSTRAINT s3_multipart_uploads_parts_upload_id_fkey FOREIGN KEY (upload_id)
+    REFERENCES storage.s3_multipart_uploads (id) ON DELETE CASCADE,
+  CONSTRAINT s3_multipart_uploads_parts_bucket_id_fkey FOREIGN KEY (bucket_id) REFERENCES storage.buckets (id)
+);
+
+-- Analytics (Iceberg) buckets (storage-api 0038, 0048: id uuid, the name unique while not deleted)
+CREATE TABLE storage.buckets_analytics (
+  name text NOT NULL,
+  type storage.buckettype NOT NULL DEFAULT 'ANALYTICS',
+  format text NOT NULL DEFAULT 'ICEBERG',
+  created_at timestamptz NOT NULL DEFAULT now(),
+  updated_at timestamptz NOT NULL DEFAULT now(),
+  id uuid NOT NULL DEFAULT gen_random_uuid(),
+  deleted_at timestamptz NULL,
+  CONSTRAINT buckets_analytics_pkey PRIMARY KEY (id)
+);
+CREATE UNIQUE INDEX buckets_analytics_unique_name_idx ON storage.buckets_analytics USING btree (name)
+  WHERE deleted_at IS NULL;
+
+-- Vector buckets (storage-api 0044, 0045)
+CREATE TABLE storage.buckets_vectors (
+  id text NOT NULL,
+  type storage.buckettype NOT NULL DEFAULT 'VECTOR',
+  created_at timestamptz NOT NULL DEFAULT now(),
+  updated_at timestamptz NOT NULL DEFAULT now(),
+  CONSTRAINT buckets_vectors_pkey PRIMARY KEY (id)
+);
+CREATE TABLE storage.vector_indexes (
+  id text NOT NULL DEFAULT gen_random_uuid(),
+  name text COLLATE "C" NOT NULL,
+  bucket_id text NOT NULL,
+  data_type text NOT NULL,
+  dimension integer NOT NULL,
+  distance_metric text NOT NULL,
+  metadata_configuration jsonb NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  updated_at timestamptz NOT NULL DEFAULT now(),
+  CONSTRAINT vector_indexes_pkey PRIMARY KEY (id),
+  CONSTRAINT vector_indexes_bucket_id_fkey FOREIGN KEY (bucket_id) REFERENCES storage.buckets_vectors (id)
+);
+CREATE UNIQUE INDEX vector_indexes_name_bucket_id_idx ON storage.vector_indexes USING btree (name, bucket_id);
 
 CREATE FUNCTION storage.foldername(name text) RETURNS text[]
 LANGUAGE plpgsql AS $$
@@ -714,6 +785,11 @@ ALTER TYPE storage.buckettype OWNER TO supabase_storage_admin;
 ALTER TABLE storage.buckets OWNER TO supabase_storage_admin;
 ALTER TABLE storage.objects OWNER TO supabase_storage_admin;
 ALTER TABLE storage.migrations OWNER TO supabase_storage_admin;
+ALTER TABLE storage.s3_multipart_uploads OWNER TO supabase_storage_admin;
+ALTER TABLE storage.s3_multipart_uploads_parts OWNER TO supabase_storage_admin;
+ALTER TABLE storage.buckets_analytics OWNER TO supabase_storage_admin;
+ALTER TABLE storage.buckets_vectors OWNER TO supabase_storage_admin;
+ALTER TABLE storage.vector_indexes OWNER TO supabase_storage_admin;
 ALTER FUNCTION storage.foldername(text) OWNER TO supabase_storage_admin;
 ALTER FUNCTION storage.filename(text) OWNER TO supabase_storage_admin;
 ALTER FUNCTION storage.extension(text) OWNER TO supabase_storage_admin;
@@ -724,6 +800,11 @@ ALTER FUNCTION storage.update_updated_at_column() OWNER TO supabase_storage_admi
 ALTER TABLE storage.buckets ENABLE ROW LEVEL SECURITY;
 ALTER TABLE storage.objects ENABLE ROW LEVEL SECURITY;
 ALTER TABLE storage.migrations ENABLE ROW LEVEL SECURITY;
+ALTER TABLE storage.s3_multipart_uploads ENABLE ROW LEVEL SECURITY;
+ALTER TABLE storage.s3_multipart_uploads_parts ENABLE ROW LEVEL SECURITY;
+ALTER TABLE storage.buckets_analytics ENABLE ROW LEVEL SECURITY;
+ALTER TABLE storage.buckets_vectors ENABLE ROW LEVEL SECURITY;
+ALTER TABLE storage.vector_indexes ENABLE ROW LEVEL SECURITY;
 
 GRANT USAGE ON SCHEMA storage TO postgres WITH GRANT OPTION;
 GRANT USAGE ON SCHEMA storage TO anon, authenticated, service_role;
@@ -732,6 +813,13 @@ GRANT ALL ON SCHEMA storage TO dashboard_user;
 GRANT ALL ON TABLE storage.buckets, storage.objects TO postgres WITH GRANT OPTION;
 GRANT ALL ON TABLE storage.buckets, storage.objects TO anon, authenticated, service_role;
 GRANT SELECT ON TABLE storage.migrations TO postgres;
+-- the S3 upload tables: storage-api's default privileges gave everyone ALL, then 0021 left the
+-- API roles SELECT only (service_role keeps ALL)
+GRANT ALL ON TABLE storage.s3_multipart_uploads, storage.s3_multipart_uploads_parts TO postgres, service_role;
+GRANT SELECT ON TABLE storage.s3_multipart_uploads, storage.s3_multipart_uploads_parts TO anon, authenticated;
+-- the analytics and vector bucket tables: storage-api's default privileges (ALL to each)
+GRANT ALL ON TABLE storage.buckets_analytics, storage.buckets_vectors, storage.vector_indexes
+  TO postgres, anon, authenticated, service_role;
 GRANT ALL ON ALL ROUTINES IN SCHEMA storage TO postgres, anon, authenticated, service_role, dashboard_user;
 ALTER DEFAULT PRIVILEGES FOR ROLE supabase_storage_admin IN SCHEMA storage GRANT ALL ON TABLES TO postgres, anon, authenticated, service_role;
 ALTER DEFAULT PRIVILEGES FOR ROLE supabase_storage_admin IN SCHEMA storage GRANT ALL ON FUNCTIONS TO postgres, anon, authenticated, service_role;
