@@ -237,6 +237,8 @@ def test_set_version_waits_for_the_row_lock_no_longer_than_its_lock_timeout(app_
         with pytest.raises(PgReleaseError) as caught:
             set_version(app_db, "1.1.0", "0002_b", lock_timeout="200ms")
         assert caught.value.sqlstate == "55P03"  # lock_not_available: the timeout given, not a hang
+        assert caught.value.message.startswith("writing the schema version: ")
+        assert caught.value.message.endswith("; nothing was changed")
     assert _rows(app_db)[0][1]["version"] == "1.0.0"
 
 
@@ -290,3 +292,49 @@ def test_set_version_a_constraint_the_row_breaks_is_a_usage_error(app_db: Dsn):
     if app_db.password:
         assert app_db.password not in err.message and 'constraint "env_***"' in err.message
     assert _rows(app_db) == []
+
+
+# -- third round ----------------------------------------------------------------------------
+def test_resolve_app_version_reads_the_mapping_it_is_given(monkeypatch):
+    from pgrelease.checks.guard import resolve_app_version
+
+    monkeypatch.setenv("APP_SCHEMA_VERSION", "9.9.9")
+    assert resolve_app_version(None, {"APP_SCHEMA_VERSION": "1.2.3"}) == "1.2.3"
+    assert resolve_app_version("2.0.0", {"APP_SCHEMA_VERSION": "1.2.3"}) == "2.0.0"
+    assert resolve_app_version(None) == "9.9.9"
+    for given, environ in ((None, {}), ("", {}), (None, {"APP_SCHEMA_VERSION": ""})):
+        with pytest.raises(UsageError) as caught:
+            resolve_app_version(given, environ)
+        assert (caught.value.message, caught.value.hint) == (
+            "no application schema version", "set APP_SCHEMA_VERSION (semver, e.g. 1.4.0) or pass --app-version")
+
+
+def test_bypass_result_and_log(caplog):
+    import logging
+
+    with caplog.at_level(logging.WARNING, logger="pgrelease.guard"):
+        result = check(None, "1.0.0", environ={"SKIP_SCHEMA_GUARD": "yes"})
+    assert (result.reason, result.action) == ("bypassed by SKIP_SCHEMA_GUARD", "unset SKIP_SCHEMA_GUARD after the emergency")
+    assert [r.getMessage() for r in caplog.records] == result.warnings
+    assert result.warnings[0].startswith("SCHEMA GUARD BYPASSED: SKIP_SCHEMA_GUARD is set")
+
+
+def test_set_version_a_server_error_is_scrubbed_and_says_nothing_changed(app_db: Dsn):
+    secret = app_db.password or "no-password"
+    execute(app_db, "create function refuse() returns trigger language plpgsql as $$ begin "
+                    f"raise exception 'refused for %', {secret!r}; end $$;"
+                    "create trigger refuse before insert on bot_config for each row execute function refuse()")
+    with pytest.raises(CheckFailed) as caught:
+        set_version(app_db, "1.0.0", "0001_a")
+    err = caught.value
+    assert err.sqlstate == "P0001" and err.exit_code == 1
+    assert err.message.startswith("writing the schema version: refused for ")
+    assert err.message.endswith("; nothing was changed")
+    if app_db.password:
+        assert app_db.password not in err.message and "refused for ***" in err.message
+
+
+def test_set_version_result_names_the_rows_environment_and_only_a_string_previous(app_db: Dsn):
+    _record(app_db, {"version": 5}, "staging")
+    result = set_version(app_db, "1.0.0", "0001_a")  # the one row, without --env
+    assert (result.environment, result.previous, result.inserted) == ("staging", None, False)
