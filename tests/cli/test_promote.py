@@ -488,3 +488,25 @@ def test_impact_max_zero_skips_the_step(tmp_path, github, checkout, production):
     report = json.loads(Path(outputs(tmp_path)["report"]).read_text())
     impact = next(s for s in report["steps"] if s["name"] == "impact")
     assert impact["status"] == "skipped" and "--impact-max 0" in impact["skipped"]
+
+
+def test_cancel_blockers_after_ends_an_idle_production_session_and_audits_it(tmp_path, github, checkout, production):
+    import psycopg
+
+    applied = _apply_first_ten(production, checkout["root"])
+    blocker = psycopg.connect(production.conninfo(), autocommit=False, application_name="forgotten-console")
+    blocker.execute("lock table public.posts in row exclusive mode")  # conflicts with the new foreign key's lock
+    pid = blocker.info.backend_pid
+    try:
+        result = promote(tmp_path, github.url, checkout, production, "--lock-timeout", "100ms",
+                         "--cancel-blockers-after", "300ms")
+    finally:
+        blocker.close()
+    assert result.exit_code == 0, result.output
+    assert recorded(production) == sorted(applied + ["20250203100000", "20250210090000"])
+    (row,) = audit_rows(production)
+    (ended,) = row["details"]["terminated_blockers"]
+    assert ended["pid"] == pid and ended["terminated"] and ended["application"] == "forgotten-console"
+    summary = (tmp_path / "summary.md").read_text()
+    assert f"terminated the blocking session pid {pid}" in summary
+    no_canary(result.output, summary)

@@ -107,6 +107,7 @@ class PromoteRun:
     abandoned: list[str] = field(default_factory=list)  # audit ids marked abandoned
     audit_table: audit.AuditTable | None = None
     audit_creator: Any = None  # the pending migration that creates the audit table, when one does
+    terminated: list[dict[str, Any]] = field(default_factory=list)  # sessions --cancel-blockers-after ended
 
 
 def _now() -> str:
@@ -408,6 +409,8 @@ def _finish(conn: psycopg.Connection, table: audit.AuditTable, run: PromoteRun, 
             failing: str | None, error: str | None) -> None:
     details = {"status": status, "finished_at": _now(), "duration_ms": round((time.perf_counter() - started) * 1000),
                "applied": run.applied, "failed_step": failing, "error": scrub(error) if error else None}
+    if run.terminated:  # production sessions this deployment ended: part of its record
+        details["terminated_blockers"] = run.terminated
     try:
         audit.update(conn, table, run.audit_id, _scrubbed(details), status=status)
     except psycopg.Error:  # the connection is gone: the next promotion marks the row abandoned
@@ -430,11 +433,14 @@ def _apply_and_verify(run: PromoteRun, options: PromoteOptions, workdir: Path, m
     if first is not None:
         result.entries[:0] = first.entries
         result.notes[:0] = first.notes
+        result.warnings[:0] = first.warnings
+        result.terminated[:0] = first.terminated
     step = push_step(result, name="apply")
     step.duration_ms = (time.perf_counter() - started) * 1000
     report.add_step(step)
     run.applied = [m.version for m in result.entries if m.status == "applied"]
     run.applied_files = [m.file for m in result.entries if m.status == "applied" and m.file]
+    run.terminated = list(result.terminated)
     failing: Step | None = step if step.status == FAIL else None
     if failing is not None:
         for name in ("verify", "drift", "guard", "health"):
