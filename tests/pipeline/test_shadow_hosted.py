@@ -282,6 +282,12 @@ ALLOWED = {
     "policy on storage.objects": "create policy \"own folder\" on storage.objects for insert to authenticated\n"
                                  "  with check (bucket_id = 'avatars' and (storage.foldername(name))[1] = auth.uid()::text);\n"
                                  "drop policy if exists \"own folder\" on storage.objects;\n",
+    # hivecom: the S3 protocol's upload tables (supautils' policy_grants lists them)
+    "policy on storage.s3_multipart_uploads": "create policy \"own uploads\" on storage.s3_multipart_uploads for select\n"
+                                              "  to authenticated using (owner_id = auth.uid()::text);\n"
+                                              "create policy \"own parts\" on storage.s3_multipart_uploads_parts\n"
+                                              "  for select to authenticated using (owner_id = auth.uid()::text);\n"
+                                              "grant select on storage.s3_multipart_uploads to authenticated;\n",
     "policy on storage.buckets": "create policy \"public buckets\" on storage.buckets for select using (public);\n",
     "policy on realtime.messages": "create policy \"room members\" on realtime.messages for select to authenticated\n"
                                    "  using (realtime.topic() like 'room:%');\n",
@@ -514,17 +520,76 @@ def test_gate_against_plain_postgresql_staging_replays_without_the_baseline_and_
 
 
 # -- a syntax error names its file and line (network-flow: `create policy if not exists`) -----------
-def test_a_syntax_error_names_the_file_and_line(tmp_path):
+NETWORK_FLOW = {
+    "20240101000000_flows.sql": "create table public.flows (id int primary key);\n",
+    "20240101000001_policies.sql": "alter table public.flows enable row level security;\n\n"
+                                   "-- not PostgreSQL: CREATE POLICY has no IF NOT EXISTS\n"
+                                   "create policy if not exists \"read flows\"\n  on public.flows\n"
+                                   "  for select using (true);\n"}
+
+
+def test_a_syntax_error_stops_the_shadow_before_anything_runs(hosted_db, tmp_path):
+    root = project(tmp_path, NETWORK_FLOW)
+    with pytest.raises(MigrationFailed) as caught:
+        with replayed_shadow(root, ShadowOptions(shadow_url=hosted_db)):
+            pass
+    err = caught.value
+    assert err.sqlstate == "42601" and err.exit_code == 1
+    assert err.file.endswith("20240101000001_policies.sql") and err.line == 4
+    assert err.message.startswith('syntax error at or near "not" (found before the replay ran anything')
+    with connect(hosted_db) as conn:  # not even the first file ran
+        assert conn.execute("select to_regclass('public.flows')").fetchone() == (None,)
+
+
+def test_a_syntax_error_the_server_finds_names_the_file_and_line(hosted_db, tmp_path):
+    """push (which does not pre-parse): the server refuses the whole batch, BEGIN included, and
+    the error's position names the statement."""
+    root = project(tmp_path, NETWORK_FLOW)
+    result = push(hosted_db, discover(root), PushOptions())
+    err = result.failure
+    assert err is not None and err.sqlstate == "42601"
+    assert err.file.endswith("20240101000001_policies.sql") and err.line == 4
+    assert "writing its history row" not in err.message
+    assert [e.status for e in result.entries] == ["applied", "failed"]
+
+
+# -- supabase_functions (open-bsp-api): new hosted projects have it only once webhooks are enabled ----
+def test_a_project_that_creates_supabase_functions_replays_as_on_a_new_project(hosted_db, tmp_path):
+    root = project(tmp_path, {"20250821123357_webhooks.sql":
+                              "create schema supabase_functions;\n"
+                              "grant usage on schema supabase_functions to postgres, anon, authenticated, service_role;\n"
+                              "create table supabase_functions.hooks (id bigserial primary key, hook_table_id integer"
+                              " not null,\n  hook_name text not null, created_at timestamptz not null default now(),"
+                              " request_id bigint);\n"})
+    with replayed_shadow(root, ShadowOptions(shadow_url=hosted_db)) as run:
+        assert run.ok, run.failure.to_dict() if run.failure else None
+        assert any(n.startswith("started without schema supabase_functions") for n in run.notes)
+        with connect(run.dsn) as conn:
+            assert conn.execute("select nspowner::regrole::text from pg_namespace where nspname = 'supabase_functions'"
+                                ).fetchone() == ("postgres",)
+
+
+def test_a_project_with_webhooks_enabled_keeps_supabase_functions(hosted_db, tmp_path):
+    root = project(tmp_path, {"20250101000000_hook.sql":
+                              "create table public.orders (id bigint primary key);\n"
+                              "create schema if not exists supabase_functions;\n"
+                              "create trigger order_created after insert on public.orders for each row\n"
+                              "  execute function supabase_functions.http_request('https://example.com/hook', 'POST',"
+                              " '{\"Content-Type\":\"application/json\"}', '{}', '5000');\n"})
+    with replayed_shadow(root, ShadowOptions(shadow_url=hosted_db)) as run:
+        assert run.ok, run.failure.to_dict() if run.failure else None
+        assert not any("supabase_functions" in n for n in run.notes)
+
+
+def test_first_syntax_error_names_the_line_of_the_error_inside_a_statement(tmp_path):
+    from pgrelease.migrations.parse import parse_migrations
+    from pgrelease.migrations.syntax import first_syntax_error
+
     root = project(tmp_path, {
-        "20240101000000_flows.sql": "create table public.flows (id int primary key);\n",
-        "20240101000001_policies.sql": "alter table public.flows enable row level security;\n\n"
-                                       "-- not PostgreSQL: CREATE POLICY has no IF NOT EXISTS\n"
-                                       "create policy if not exists \"read flows\" on public.flows\n"
-                                       "  for select using (true);\n"})
-    with replayed_shadow(root, ShadowOptions()) as run:
-        err = run.failure
-        assert err is not None and err.sqlstate == "42601" and err.exit_code == 1
-        assert err.file.endswith("20240101000001_policies.sql") and err.line == 4
-        assert err.message.startswith('syntax error at or near "not"')
-        assert "writing its history row" not in err.message
-        assert [e.status for e in run.push.entries] == ["applied", "failed"]
+        "20240101000000_ok.sql": "create table public.t (id int);\ncopy public.t (id) from stdin;\n1\n2\n\\.\n",
+        "20240101000001_bad.sql": "select 1;\ncreate table public.u (\n  id int,\n  name text,,\n  x int\n);\n",
+        "20240101000002_worse.sql": "create table public.v (\n"})
+    err = first_syntax_error(parse_migrations(discover(root).files))
+    assert err is not None and err.file.endswith("20240101000001_bad.sql") and err.line == 4
+    assert err.message.startswith('syntax error at or near ","')
+    assert first_syntax_error(parse_migrations(discover(root).files[:1])) is None  # COPY data is not SQL

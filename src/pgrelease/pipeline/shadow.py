@@ -23,7 +23,7 @@ from ..db.baseline import (
 from ..db.connect import ConnectOptions, connect
 from ..db.dsn import Dsn
 from ..db.embedded import EmbeddedServer, find_binaries, installed_extensions, local_installation
-from ..db import hosted
+from ..db import hosted, webhooks
 from ..db.roles import RoleSpec, apply_roles_file, create_roles, roles_file
 from ..db.sqlfiles import load_sql
 from ..db.supabase_extensions import not_offered_hint, offered
@@ -32,6 +32,7 @@ from ..migrations.apply import ProgressFn, PushOptions, PushResult, push
 from ..migrations.files import MigrationFile, MigrationSet, discover
 from ..migrations.history import AppliedMigration
 from ..migrations.parse import ParsedMigration, parse_migrations
+from ..migrations.syntax import first_syntax_error, grammar_major
 
 _CREATE_EXTENSION = re.compile(
     r'^\s*create\s+extension\s+(?:if\s+not\s+exists\s+)?(?:"((?:[^"]|"")+)"|([\w-]+))', re.IGNORECASE
@@ -383,8 +384,16 @@ def prepare_shadow(dsn: Dsn, migrations: MigrationSet, options: ShadowOptions,
     if options.baseline:
         refuse_unoffered_extensions(parsed, options.target_major)
     with connect(dsn, connect_options) as conn:
+        if int(conn.execute("show server_version_num").fetchone()[0]) // 10000 <= grammar_major():
+            refused = first_syntax_error(parsed)  # before anything runs, at its file and line
+            if refused is not None:
+                raise refused
         if options.baseline:
             apply_supabase_baseline(conn)
+            if webhooks.creates_webhooks_schema(s.sql for item in parsed for s in item.statements):
+                conn.execute(load_sql("pgrelease.db", "without_supabase_functions"))
+                notes.append("started without schema supabase_functions: the migrations create it (a new hosted"
+                             " project has it only once Database Webhooks are enabled)")
         before = {r[0] for r in conn.execute("select rolname from pg_catalog.pg_roles").fetchall()}
         _create_roles(conn, migrations, options, notes)
         if options.hosted:
