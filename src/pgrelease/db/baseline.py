@@ -22,6 +22,7 @@ from importlib import resources
 
 import psycopg
 
+from ..migrations.heads import create_extensions, qualified_names
 from .supabase_extensions import supabase_extensions
 
 BASELINE_RESOURCE = "supabase.sql"
@@ -86,15 +87,11 @@ _CONTRIB = frozenset({
 # that never had it. The shadow installs them first when the migrations expect them so.
 PREINSTALLED_IN_OWN_SCHEMA = {"pgsodium": "pgsodium", "supabase_vault": "vault", "pg_graphql": "graphql"}
 
-_CREATE_EXTENSION = re.compile(
-    r"""\bcreate\s+extension\s+(?:if\s+not\s+exists\s+)?("(?:[^"]|"")+"|[a-z_][\w$]*)""",
-    re.IGNORECASE,
-)
 # Supabase extensions that projects often enable from the dashboard (or have from the start)
-# and then only use through their schema, without a CREATE EXTENSION in the migrations.
-_SCHEMA_USE = r"\b{schema}\"?\s*\.\s*\"?(?:{names})\b"
+# and then only use through their schema, without a CREATE EXTENSION in the migrations:
+# (extension, schema, the names in that schema that show it is used).
 _USED_THROUGH_SCHEMA = tuple(
-    (extension, re.compile(_SCHEMA_USE.format(schema=schema, names=names), re.IGNORECASE))
+    (extension, schema, re.compile(names))
     for extension, schema, names in (
         ("supabase_vault", "vault", "create_secret|update_secret|decrypted_secrets|secrets"),
         ("pg_net", "net", "http_get|http_post|http_delete|_http_response|http_request_queue"),
@@ -105,8 +102,6 @@ _USED_THROUGH_SCHEMA = tuple(
                          r"|q_\w+|a_\w+"),
     )
 )
-_LINE_COMMENT = re.compile(r"--[^\n]*")
-_BLOCK_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 
 
 def baseline_sql() -> str:
@@ -220,14 +215,12 @@ def referenced_extensions(sql: str) -> list[str]:
     ``net.http_post``, ``cron.schedule``, ``pgsodium.*``, ``graphql.resolve``, ``pgmq.send``): hosted
     projects have those from the start or enable them from the dashboard.
     """
-    text = _BLOCK_COMMENT.sub(" ", sql)
-    text = _LINE_COMMENT.sub(" ", text)
     found: list[str] = []
-    for match in _CREATE_EXTENSION.finditer(text):
-        name = _normalise(match.group(1))
-        if name not in found:
-            found.append(name)
-    for name, pattern in _USED_THROUGH_SCHEMA:
-        if name not in found and pattern.search(text):
-            found.append(name)
+    for head in create_extensions(sql):
+        if head.name not in found:
+            found.append(head.name)
+    used = {(schema.lower(), name.lower()) for schema, name in qualified_names(sql)}
+    for extension, schema, names in _USED_THROUGH_SCHEMA:
+        if extension not in found and any(s == schema and names.fullmatch(n) for s, n in used):
+            found.append(extension)
     return found

@@ -4,7 +4,6 @@ an existing empty database (for example a service container in Actions)."""
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,30 +29,14 @@ from ..db.supabase_extensions import not_offered_hint, offered
 from ..errors import CheckFailed, EnvironmentFailure, PgReleaseError, UsageError
 from ..migrations.apply import ProgressFn, PushOptions, PushResult, push
 from ..migrations.files import MigrationFile, MigrationSet, discover
+from ..migrations.heads import create_extension, create_schema, schema_owner
 from ..migrations.history import AppliedMigration
 from ..migrations.parse import ParsedMigration, parse_migrations
 from ..migrations.syntax import first_syntax_error, grammar_major
 
-_CREATE_EXTENSION = re.compile(
-    r'^\s*create\s+extension\s+(?:if\s+not\s+exists\s+)?(?:"((?:[^"]|"")+)"|([\w-]+))', re.IGNORECASE
-)
-_IDENT = r'(?:"((?:[^"]|"")+)"|([\w$-]+))'
-_CREATE_EXTENSION_IF_NOT_EXISTS = re.compile(
-    r'^\s*create\s+extension\s+if\s+not\s+exists\s+' + _IDENT + r'(.*)$', re.IGNORECASE | re.DOTALL
-)
-_SCHEMA_OPTION = re.compile(r'\bschema\s+' + _IDENT, re.IGNORECASE)
-_CREATE_SCHEMA = re.compile(r'^\s*create\s+schema\s+(if\s+not\s+exists\s+)?' + _IDENT, re.IGNORECASE)
-# `supabase db pull` of a schema that Supabase made: CREATE SCHEMA IF NOT EXISTS, then this
-_ADMIN_OWNS_SCHEMA = re.compile(r'^\s*alter\s+schema\s+' + _IDENT + r'\s+owner\s+to\s+"?supabase_admin"?\s*$',
-                                re.IGNORECASE)
-
 
 # What --baseline auto looks for on a target, besides the auth schema
 SUPABASE_SIGNS = ("anon", "authenticated", "service_role", "supabase_auth_admin")
-
-
-def _ident(quoted: str | None, bare: str | None) -> str:
-    return quoted.replace('""', '"') if quoted is not None else (bare or "").lower()
 
 
 @dataclass(frozen=True)
@@ -113,11 +96,10 @@ def required_extensions(parsed: list[ParsedMigration]) -> tuple[list[str], list[
     for item in parsed:
         here: list[str] = []
         for stmt in item.statements:
-            match = _CREATE_EXTENSION.match(stmt.sql)
-            if match:
-                name = (match.group(1) or "").replace('""', '"') or match.group(2).lower()
-                here.append(name)
-                guarded[name] = guarded.get(name, True) and bool(_CREATE_EXTENSION_IF_NOT_EXISTS.match(stmt.sql))
+            head = create_extension(stmt.sql)
+            if head is not None:
+                here.append(head.name)
+                guarded[head.name] = guarded.get(head.name, True) and head.if_not_exists
         for name in referenced_extensions(item.file.text):
             if name not in referenced:
                 referenced.append(name)
@@ -143,27 +125,22 @@ def preinstalled_extensions(parsed: list[ParsedMigration]) -> list[str]:
     maybe_existing: set[str] = set()
     for item in parsed:
         for stmt in item.statements:
-            schema_match = _CREATE_SCHEMA.match(stmt.sql)
-            if schema_match:
-                schema = _ident(schema_match.group(2), schema_match.group(3))
+            made = create_schema(stmt.sql)
+            if made is not None:
+                schema, guarded = made
                 created_schemas.add(schema)
-                if schema_match.group(1):
+                if guarded:
                     maybe_existing.add(schema)
                 continue
-            owner_match = _ADMIN_OWNS_SCHEMA.match(stmt.sql)
-            if owner_match:
-                schema = _ident(owner_match.group(1), owner_match.group(2))
-                if schema in maybe_existing:
-                    created_schemas.discard(schema)
+            owner = schema_owner(stmt.sql)
+            if owner is not None:
+                if owner[1] == "supabase_admin" and owner[0] in maybe_existing:
+                    created_schemas.discard(owner[0])
                 continue
-            match = _CREATE_EXTENSION_IF_NOT_EXISTS.match(stmt.sql)
-            if not match:
+            head = create_extension(stmt.sql)
+            if head is None or not head.if_not_exists or head.schema is None:
                 continue
-            name = _ident(match.group(1), match.group(2))
-            option = _SCHEMA_OPTION.search(match.group(3))
-            if not option:
-                continue
-            schema = _ident(option.group(1), option.group(2))
+            name, schema = head.name, head.schema
             if (PREINSTALLED_IN_OWN_SCHEMA.get(name) == schema and schema not in created_schemas
                     and name not in found):
                 found.append(name)
@@ -207,10 +184,10 @@ def refuse_unoffered_extensions(parsed: list[ParsedMigration], major: int | None
     it fails there: 0A000, naming the file and line, before anything runs."""
     for item in parsed:
         for stmt in item.statements:
-            match = _CREATE_EXTENSION.match(stmt.sql)
-            if not match:
+            head = create_extension(stmt.sql)
+            if head is None:
                 continue
-            name = (match.group(1) or "").replace('""', '"') or match.group(2).lower()
+            name = head.name
             if not offered(name, major):
                 on = f" (PostgreSQL {major} projects)" if major else ""
                 raise CheckFailed(f"extension {name} is not available on Supabase{on}", sqlstate="0A000",
