@@ -338,3 +338,22 @@ def test_set_version_result_names_the_rows_environment_and_only_a_string_previou
     _record(app_db, {"version": 5}, "staging")
     result = set_version(app_db, "1.0.0", "0001_a")  # the one row, without --env
     assert (result.environment, result.previous, result.inserted) == ("staging", None, False)
+
+
+def test_check_reads_the_mapping_it_is_given_and_names_what_is_wrong(app_db: Dsn, make_db, monkeypatch):  # noqa: ANN001
+    monkeypatch.delenv("APP_SCHEMA_VERSION", raising=False)
+    _record(app_db, {"version": "1.0.0"})
+    assert check(app_db, None, environ={"APP_SCHEMA_VERSION": "1.0.0"}).code == "equal"
+    with pytest.raises(UsageError) as caught:
+        check(app_db, "1.2", environ={})
+    assert caught.value.message == "application schema version '1.2' is not a valid semantic version"
+    with pytest.raises(UsageError) as caught:
+        check(None, "1.0.0", environ={})
+    assert (caught.value.message, caught.value.hint) == (
+        "no database target", "pass the database URL (pgrelease guard --db-url ...)")
+    other = make_db()
+    execute(other, "create table bot_config (id int)")
+    result = check(other, "1.0.0", environ={})
+    assert result.app_version == "1.0.0"
+    assert result.reason == ("table bot_config lacks column(s) config_key, config_value: "
+                             "the database declares no schema version")
