@@ -223,7 +223,7 @@ def test_no_credentials_in_sql():
     suspicious = re.compile(r"(eyJhbGciOi[\w-]{10,}|sk_live_\w+|sk_test_[A-Za-z0-9]{10,}|sbp_[0-9a-f]{20,}"
                             r"|postgres(?:ql)?://[^:\s/]+:[^@\s<]+@)")
     paths = [*ROOT.joinpath("examples").rglob("*.sql"), *FIXTURE_PROJECTS.rglob("*.sql"),
-             *STANDINS_DIR.rglob("*.sql"), ROOT / "src/pgrelease/db/baseline/supabase.sql"]
+             *STANDINS_DIR.rglob("*.sql"), ROOT / "src/pgrelease/db/sql/supabase_baseline.sql"]
     for path in paths:
         assert not suspicious.search(path.read_text()), path
 

@@ -1,6 +1,6 @@
 """The Supabase baseline: what a hosted Supabase database holds before the first migration.
 
-``apply_supabase_baseline(conn)`` runs ``baseline/supabase.sql`` (roles, schemas, the
+``apply_supabase_baseline(conn)`` runs ``sql/supabase_baseline.sql`` (roles, schemas, the
 extensions present from the start, the database ``search_path``, default privileges,
 ``auth``/``storage``/``realtime`` objects with their owners, the ``supabase_realtime``
 publication) in one transaction on a fresh database, so that real migrations replay on a
@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from importlib import resources
 
 import psycopg
 
 from ..migrations.heads import create_extensions, qualified_names
+from .sqlfiles import load_sql
 from .supabase_extensions import supabase_extensions
 
-BASELINE_RESOURCE = "supabase.sql"
 
 # Supabase extensions for which pgrelease ships SQL stand-ins (loadable on PostgreSQL 18+,
 # where the embedded server adds them through extension_control_path).
@@ -106,7 +105,7 @@ _USED_THROUGH_SCHEMA = tuple(
 
 def baseline_sql() -> str:
     """The baseline script's text (packaged with pgrelease)."""
-    return resources.files("pgrelease.db").joinpath("baseline", BASELINE_RESOURCE).read_text(encoding="utf-8")
+    return load_sql("pgrelease.db", "supabase_baseline")
 
 
 def apply_supabase_baseline(conn: psycopg.Connection) -> None:
