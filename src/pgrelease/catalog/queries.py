@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from importlib import resources
 
-from ..db.sqlfiles import load_sql
+from ..db.sqlfiles import load_sql, sql_variants
 from ..errors import EnvironmentFailure
 
 MIN_SERVER_VERSION = 140000
@@ -23,11 +22,9 @@ _HEADER = re.compile(r"^--\s*(min_version|max_version):\s*(\d+)\s*$", re.MULTILI
 @cache
 def _variants(name: str) -> tuple[tuple[int, int, str, str], ...]:
     out = []
-    for entry in resources.files(_PACKAGE).joinpath("sql").iterdir():
-        fname = entry.name
-        if not fname.endswith(".sql") or not (fname == f"{name}.sql" or fname.startswith(f"{name}.")):
-            continue
-        text = load_sql(_PACKAGE, fname[: -len(".sql")])
+    for stem in sql_variants(_PACKAGE, name):
+        fname = f"{stem}.sql"
+        text = load_sql(_PACKAGE, stem)
         low, high = 0, 10**9
         for key, value in _HEADER.findall(text):
             if key == "min_version":
