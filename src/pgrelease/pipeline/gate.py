@@ -195,16 +195,12 @@ def _impact(workdir: Path, options: GateOptions, run: ShadowRun, shadow_options:
     """The locks and rewrites of the pending migrations, measured on a database of the shadow's
     server (the shadow itself is left as drift and the ER diagram read it), sized on staging."""
     from ..errors import UsageError
-    from .impact import ImpactOptions, evaluate, load_impact_policy, measure
+    from .impact import ImpactOptions, evaluate, load_impact_policy, measure, not_measured
 
     if not run.ok:
         return skipped_step("impact", "the shadow replay failed")
-    if not pending:
-        return skipped_step("impact", "nothing pending")
-    if len(pending) > options.impact_max:
-        why = (f"{len(pending)} pending migrations, more than --impact-max {options.impact_max}: locks and rewrites"
-               " were not measured and the [impact] policy was not checked (pgrelease impact measures them all)"
-               if options.impact_max else "--impact-max 0")
+    why = not_measured(pending, options.impact_max)
+    if why:
         return skipped_step("impact", why)
     started = time.perf_counter()
     try:

@@ -273,6 +273,18 @@ class ImpactPolicy:
                    fail_on_scan_over_mb=megabytes("fail_on_scan_over_mb"), source=source)
 
 
+def not_measured(pending: list[str], impact_max: int) -> str | None:
+    """Why the gate's or the promotion's impact step measures nothing (None: it measures):
+    nothing pending, or more pending migrations than ``--impact-max``."""
+    if not pending:
+        return "nothing pending"
+    if len(pending) > impact_max:
+        return (f"{len(pending)} pending migrations, more than --impact-max {impact_max}: locks and rewrites"
+                " were not measured and the [impact] policy was not checked (pgrelease impact measures them all)"
+                if impact_max else "--impact-max 0")
+    return None
+
+
 def load_impact_policy(workdir: Path) -> ImpactPolicy:
     """The ``[impact]`` table of ``<workdir>/pgrelease.toml``, or the defaults."""
     from ..settings import CONFIG_FILE, load_config

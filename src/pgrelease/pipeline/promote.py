@@ -290,15 +290,11 @@ def _impact(workdir: Path, options: PromoteOptions, pending: list[str],
     what production applied, with production's table sizes; the ``[impact]`` policy of
     pgrelease.toml turns them into checks, and a failed check stops the promotion before the
     audit row. A probe that cannot run (no shadow server) warns and lets the promotion go on."""
-    from .impact import ImpactOptions, evaluate, load_impact_policy, measure
+    from .impact import ImpactOptions, evaluate, load_impact_policy, measure, not_measured
     from ..report.steps import impact_step
 
-    if not pending:
-        return skipped_step("impact", "nothing pending")
-    if len(pending) > options.impact_max:
-        why = (f"{len(pending)} pending migrations, more than --impact-max {options.impact_max}: locks and rewrites"
-               " were not measured and the [impact] policy was not checked (pgrelease impact measures them all)"
-               if options.impact_max else "--impact-max 0")
+    why = not_measured(pending, options.impact_max)
+    if why:
         return skipped_step("impact", why)
     started = time.perf_counter()
     try:
