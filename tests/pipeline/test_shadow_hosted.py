@@ -308,6 +308,13 @@ ALLOWED = {
                                       "alter default privileges in schema private grant select on tables to service_role;\n"
                                       "create table private.secrets (id int);\n",
     "session_replication_role": "set session_replication_role = replica;\nset session_replication_role = origin;\n",
+    # hivecom: idempotent policies in a DO block (supautils sees the statements a PL/pgSQL body runs)
+    "policy on storage.objects in a DO block":
+        "do $$\nbegin\n  if not exists (select 1 from pg_policies where schemaname = 'storage'\n"
+        "      and tablename = 'objects' and policyname = 'own avatar') then\n"
+        "    create policy \"own avatar\" on storage.objects for all to authenticated\n"
+        "      using (bucket_id = 'avatars' and (select auth.uid())::text = (storage.foldername(name))[1]);\n"
+        "  end if;\n  drop policy if exists \"old avatar\" on storage.objects;\nend\n$$;\n",
     # Supabase's docs (PostgREST aggregate functions): supautils' pgrst.* on the reserved role authenticator*
     "pgrst settings of authenticator": "ALTER ROLE authenticator SET pgrst.db_aggregates_enabled = 'true';\n"
                                        "NOTIFY pgrst, 'reload config';\n"
@@ -593,3 +600,23 @@ def test_first_syntax_error_names_the_line_of_the_error_inside_a_statement(tmp_p
     assert err is not None and err.file.endswith("20240101000001_bad.sql") and err.line == 4
     assert err.message.startswith('syntax error at or near ","')
     assert first_syntax_error(parse_migrations(discover(root).files[:1])) is None  # COPY data is not SQL
+
+
+def test_a_do_block_runs_its_other_statements_as_postgres(hosted_db, tmp_path):
+    sql = ("do $$\nbegin\n  create policy p on storage.objects for select using (true);\n"
+           "  alter table auth.users add column nickname text;\nend\n$$;\n")
+    root = project(tmp_path, {"20250101000000_case.sql": sql})
+    with replayed_shadow(root, ShadowOptions(shadow_url=hosted_db)) as run:
+        assert run.failure is not None and run.failure.sqlstate == "42501"
+        assert "must be owner of table users" in run.failure.message
+
+
+def test_dynamic_sql_in_a_do_block_is_said_to_be_unseen(hosted_db, tmp_path):
+    sql = ("create policy p on storage.objects for select using (true);\n"
+           "do $$\nbegin\n  execute format('drop policy %I on storage.objects', 'p');\nend\n$$;\n")
+    root = project(tmp_path, {"20250101000000_case.sql": sql})
+    with replayed_shadow(root, ShadowOptions(shadow_url=hosted_db)) as run:
+        failure = run.failure
+        assert failure is not None and failure.sqlstate == "42501" and failure.line == 2
+        assert failure.message.startswith("the hosted shadow ran SQL built by EXECUTE in a DO block as postgres")
+        assert "replay with --superuser" in failure.hint

@@ -321,7 +321,8 @@ def hosted_text(text: str, statements: list) -> tuple[str, list[str]]:
         if getattr(stmt, "copy_data", None) is not None:
             continue
         path = route(stmt.sql)
-        if path is None:
+        inside = _routed_inside_do(stmt.sql) if path is None else None
+        if path is None and inside is None:
             continue
         try:
             start = _offset(text, stmt.line, stmt.column)
@@ -329,11 +330,79 @@ def hosted_text(text: str, statements: list) -> tuple[str, list[str]]:
             continue
         if text[start:start + len(stmt.sql)] != stmt.sql:
             continue
+        if inside is not None:
+            new_sql, whys = inside
+            spliced.append((start, start + len(stmt.sql), new_sql))
+            routed.extend(f"line {stmt.line}: {why} (in a DO block)" for why in whys)
+            continue
         spliced.append((start, start + len(stmt.sql), wrap(stmt.sql, path)))
         routed.append(f"line {stmt.line}: {path.why}")
     for start, end, new in reversed(spliced):
         text = text[:start] + new + text[end:]
     return text, routed
+
+
+def _routed_inside_do(statement: str) -> tuple[str, list[str]] | None:
+    """A ``DO`` block whose PL/pgSQL body runs statements supautils lets through (the common
+    ``IF NOT EXISTS (select from pg_policies ...) THEN CREATE POLICY ... ON storage.objects``):
+    supautils sees them as it sees top-level ones, so each of them is switched to the superuser
+    inside the body, and the rest of the block still runs as postgres. None when there is none."""
+    node = _parse(statement)
+    if not node or "DoStmt" not in node:
+        return None
+    from pglast.parser import parse_plpgsql_json
+
+    try:
+        tree = json.loads(parse_plpgsql_json(statement))
+    except Exception:  # noqa: BLE001 - not PL/pgSQL pglast reads (another language): as written
+        return None
+    queries: list[str] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            execsql = value.get("PLpgSQL_stmt_execsql")
+            if execsql is not None:
+                query = ((execsql.get("sqlstmt") or {}).get("PLpgSQL_expr") or {}).get("query")
+                if query:
+                    queries.append(query)
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(tree)
+    out, whys, pos = [], [], 0
+    for query in queries:
+        path = route(query)
+        if path is None:
+            continue
+        at = statement.find(query, pos)
+        if at < 0:  # not verbatim in the text: left as written (it then runs as postgres)
+            continue
+        out.append(statement[pos:at])
+        out.append(wrap(query, path))
+        whys.append(path.why)
+        pos = at + len(query)
+    if not whys:
+        return None
+    out.append(statement[pos:])
+    return "".join(out), whys
+
+
+def dynamic_sql_in_do(statement: str) -> bool:
+    """Is ``statement`` a DO block that runs SQL built at run time (``EXECUTE format(...)``)?
+    What such SQL does cannot be seen before it runs, so the shadow cannot route it as supautils
+    would."""
+    node = _parse(statement)
+    if not node or "DoStmt" not in node:
+        return False
+    from pglast.parser import parse_plpgsql_json
+
+    try:
+        return '"PLpgSQL_stmt_dynexecute"' in parse_plpgsql_json(statement)
+    except Exception:  # noqa: BLE001 - another language, or not PL/pgSQL pglast reads
+        return False
 
 
 # -- refusals -------------------------------------------------------------------------------------------

@@ -266,6 +266,16 @@ def _explain_refusal(run: "ShadowRun") -> None:
         for candidate in item.written or item.statements:
             if candidate.line <= (failure.line or 0) <= candidate.end_line:
                 stmt = candidate
+    if stmt is not None and hosted.dynamic_sql_in_do(stmt.sql):
+        # EXECUTE in a DO block: supautils sees what it builds, the shadow cannot route it
+        failure.message = (f"the hosted shadow ran SQL built by EXECUTE in a DO block as postgres, and the server"
+                           f" refused it: {failure.message}")
+        failure.hint = "; ".join(h for h in (
+            "hosted Supabase lets postgres create, alter and drop policies and triggers on auth, storage and realtime"
+            " tables in such SQL too, which the shadow cannot see before it runs: if that is all this block does,"
+            " replay with --superuser", failure.hint) if h)
+        failure.extra["hosted_refusal"] = "dynamic SQL in a DO block"
+        return
     why = hosted.explain_refusal(stmt.sql) if stmt is not None else None
     why = why or "migrations run as postgres, which is not a superuser there"
     failure.message = f"{hosted.REFUSED_PREFIX}{why}; the server said: {failure.message}"
