@@ -69,3 +69,37 @@ def canary_login(dsn, password: str, prefix: str = "canary", settings: dict[str,
                 conn.execute(f"drop role {role}")
 
     return login()
+
+
+def echo_health_endpoint():  # noqa: ANN201 - a context manager yielding the port
+    """An HTTP health endpoint on 127.0.0.1 whose reply echoes the request: ``status`` is
+    ``ok <path> <Authorization header>`` (not a healthy word, so the check quotes it; the path
+    first, so a reply cut short cuts a secret in two), plus ``auth`` and ``path``. Yields its port."""
+    import http.server
+    import json
+    import threading
+    from contextlib import contextmanager
+
+    class Echo(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - http.server API
+            auth = self.headers.get("Authorization")
+            body = json.dumps({"status": f"ok {self.path} {auth}", "auth": auth, "path": self.path}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):  # noqa: ANN002
+            pass
+
+    @contextmanager
+    def serve():  # noqa: ANN202
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Echo)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            yield server.server_address[1]
+        finally:
+            server.shutdown()
+
+    return serve()

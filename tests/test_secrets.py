@@ -9,6 +9,8 @@ from urllib.parse import quote
 
 import pytest
 
+from tests.helpers import echo_health_endpoint
+
 PASSWORD = "Tr0ub4dor-and-3-horses"
 
 
@@ -115,34 +117,15 @@ def test_secret_url_parameters_never_render():
 
 def test_health_url_credentials_and_echoing_endpoint(tmp_path):
     import base64
-    import http.server
-    import json as jsonlib
-    import threading
 
-    class Echo(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - http.server API
-            body = jsonlib.dumps({"status": f"ok {self.headers.get('Authorization')} {self.path}"}).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):  # noqa: ANN002
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Echo)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        url = f"http://app:{CANARY}@127.0.0.1:{server.server_address[1]}/health?token={TOKEN}"
+    with echo_health_endpoint() as port:
+        url = f"http://app:{CANARY}@127.0.0.1:{port}/health?token={TOKEN}"
         for fmt in ("text", "json", "github"):
             code, out = run(["health", "--url", url, "--format", fmt])
             assert code in (0, 1), out
             assert "ok Basic" in out or "Basic" in out or fmt == "text"
             assert_clean(out, CANARY, TOKEN, f"app:{CANARY}")
             assert base64.b64encode(f"app:{CANARY}".encode()).decode() not in out
-    finally:
-        server.shutdown()
 
 
 # -- every command, every format, a canary in every place a secret can enter ---------------------
@@ -319,31 +302,9 @@ COMMANDS = ("status", "push", "repair", "new", "shadow", "lint", "diff", "drift"
 @pytest.fixture
 def echo_endpoint():
     """An HTTP health endpoint that echoes the request's Authorization header and path."""
-    import http.server
-    import json as jsonlib
-    import threading
-
-    class Echo(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - http.server API
-            # the path first: a reply cut short would cut a secret in two
-            body = jsonlib.dumps({"status": f"ok {self.path} {self.headers.get('Authorization')}",
-                                  "auth": self.headers.get("Authorization"), "path": self.path}).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):  # noqa: ANN002
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Echo)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield (f"http://app:{quote(OTHER_PW, safe='')}@127.0.0.1:{server.server_address[1]}"
+    with echo_health_endpoint() as port:
+        yield (f"http://app:{quote(OTHER_PW, safe='')}@127.0.0.1:{port}"
                f"/health?token={quote(GH_TOKEN)}&db={quote(DB_PW, safe='')}")
-    finally:
-        server.shutdown()
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

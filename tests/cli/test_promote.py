@@ -22,7 +22,7 @@ from pgrelease.cli import main
 from pgrelease.db.connect import connect
 from pgrelease.db.dsn import Dsn
 from tests.github.conftest import REPO, TOKEN
-from tests.helpers import canary_login
+from tests.helpers import canary_login, echo_health_endpoint
 
 CONFIRM = "CONFIRM PRODUCTION DEPLOYMENT"
 PASSWORD = "Prod-canary-8d2b71"
@@ -350,27 +350,8 @@ OTHER_PW = "Prod+other/4d9b=e1"    # the health endpoint's and Redis's passwords
 @pytest.fixture
 def echo_health():
     """A health endpoint whose reply echoes the request's Authorization header and path."""
-    import http.server
-
-    class Echo(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - http.server API
-            # not a healthy word: the check fails quoting (and cutting) the reply, path first
-            body = json.dumps({"status": f"ok {self.path} {self.headers.get('Authorization')}"}).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):  # noqa: ANN002
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Echo)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://app:{quote(OTHER_PW, safe='')}@127.0.0.1:{server.server_address[1]}/health?token={TOKEN}"
-    finally:
-        server.shutdown()
+    with echo_health_endpoint() as port:
+        yield f"http://app:{quote(OTHER_PW, safe='')}@127.0.0.1:{port}/health?token={TOKEN}"
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "github"])
