@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install everything the test suite needs, then run it: first on the embedded PostgreSQL 18,
-# then again on a PostgreSQL 15 (Supabase's major).
+# then again on a PostgreSQL 15 (Supabase's major), where tests/conftest.py keeps the tests
+# that use a server (PGRELEASE_TEST_ALL=1 keeps all).
 #   bash scripts/test.sh            # from a fresh clone; extra args go to pytest
 # Under CI=true a part the suite needs (PostgreSQL 15, redis-server, node, the Supabase CLI,
 # act) that is still missing after the install fails the run, naming it, before any test

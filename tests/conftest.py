@@ -103,6 +103,35 @@ def project(tmp_path: Path):
     return Project(tmp_path)
 
 
+_VERSION_AWARE = ("PGRELEASE_TEST_PG_BIN", "PGRELEASE_PG_BIN")
+
+
+def pytest_collection_modifyitems(config, items) -> None:  # noqa: ANN001
+    """In the suite's second pass (PGRELEASE_TEST_PG_BIN names another server, scripts/test.sh's
+    PostgreSQL 15), run only the tests that can behave differently there: those that use the
+    test server (the ``server_dsn`` fixture, directly or through another fixture) and those of
+    modules that pick a server themselves from PGRELEASE_TEST_PG_BIN or PGRELEASE_PG_BIN. The
+    rest (linting, rendering, the CLI's argument checks, workflows on the embedded server) ran
+    the same in the first pass. PGRELEASE_TEST_ALL=1 keeps every test."""
+    if not os.environ.get("PGRELEASE_TEST_PG_BIN") or os.environ.get("PGRELEASE_TEST_ALL"):
+        return
+    aware: dict[str, bool] = {}
+
+    def version_aware(item) -> bool:  # noqa: ANN001
+        path = str(item.fspath)
+        if path not in aware:
+            text = Path(path).read_text(encoding="utf-8", errors="replace")
+            aware[path] = any(name in text for name in _VERSION_AWARE)
+        return aware[path]
+
+    keep, drop = [], []
+    for item in items:
+        (keep if "server_dsn" in getattr(item, "fixturenames", ()) or version_aware(item) else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # noqa: ANN001
     """With PGRELEASE_TEST_SKIPS set (scripts/test.sh does), append one JSON line per skip
     reason, ``{"reason": ..., "count": n}``, so the script can end with one line saying what

@@ -289,7 +289,7 @@ def test_missing_audit_table_is_created(tmp_path, github, checkout, production):
 
 def test_killed_promotion_is_abandoned_by_the_next(tmp_path, github, checkout, production):
     slow = checkout["root"] / "supabase" / "migrations" / "20250301000000_slow.sql"
-    slow.write_text("select pg_sleep(30);\n")
+    slow.write_text("select pg_sleep(10);\n")  # long enough to be killed in; the impact probe runs it too
     env = {k: v for k, v in env_for(tmp_path, github.url, checkout["head"]).items() if v is not None}
     env.update(PATH=os.environ["PATH"], HOME=os.environ.get("HOME", "/tmp"), GITHUB_ACTIONS="false")
     env.pop("GITHUB_OUTPUT"); env.pop("GITHUB_STEP_SUMMARY")  # noqa: E702
