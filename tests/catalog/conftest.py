@@ -20,6 +20,11 @@ from tests.helpers import create_database, drop_database
 
 PG15_BIN = Path("/usr/lib/postgresql/15/bin")
 SUPABASE_ROLES = ("anon", "authenticated", "service_role", "supabase_admin")
+# as the Supabase baseline creates them (it leaves a role that exists as it is, and other
+# tests load the baseline on this same server)
+_ROLE_ATTRIBUTES = {"anon": "NOLOGIN NOINHERIT", "authenticated": "NOLOGIN NOINHERIT",
+                    "service_role": "NOLOGIN NOINHERIT BYPASSRLS",
+                    "supabase_admin": "LOGIN SUPERUSER CREATEDB CREATEROLE REPLICATION BYPASSRLS"}
 
 
 @dataclass
@@ -34,7 +39,7 @@ def server(server_dsn: Dsn) -> Server:
     with connect(server_dsn) as conn:
         for role in SUPABASE_ROLES:
             if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone():
-                conn.execute(f"CREATE ROLE {role} NOLOGIN")
+                conn.execute(f"CREATE ROLE {role} {_ROLE_ATTRIBUTES[role]}")
         major = conn.info.server_version // 10000
     default = not (os.environ.get("PGRELEASE_TEST_DSN") or os.environ.get("PGRELEASE_TEST_PG_BIN"))
     return Server("embedded" if default else f"pg{major}", server_dsn, major)
