@@ -32,6 +32,7 @@ from __future__ import annotations
 import json
 import secrets as _secrets
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 import psycopg
@@ -199,7 +200,9 @@ def extension_grants_sql(name: str) -> str:
 
 
 # -- which statements supautils lets through ---------------------------------------------------------
+@lru_cache(maxsize=4096)  # route(), the DO-block routing and explain_refusal() read the same statements
 def _parse(text: str) -> dict[str, Any] | None:
+    """The parse tree of a single statement (read only: it is shared through the cache)."""
     from pglast.parser import parse_sql_json
 
     try:
